@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-redis.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: more forks only make the suites fight over CPU.
+    maxWorkers: 2,
+  },
+});
