@@ -56,7 +56,7 @@ export class DeliveryError extends Error {
     kind: DeliveryErrorKind,
     provider: ProviderName,
     message: string,
-    options: { providerCode?: string | number; cause?: unknown } = {},
+    options: { providerCode?: string | number | undefined; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.kind = kind;

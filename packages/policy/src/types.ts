@@ -16,7 +16,13 @@ export const STATUSES = ['pending', 'approved', 'expired', 'locked', 'canceled',
 export type VerificationStatus = (typeof STATUSES)[number];
 
 /** Why a code is being sent. Free-form upstream, but these are the ones templates know by name. */
-export const PURPOSES = ['sign_in', 'sign_up', 'password_reset', 'contact_verification', 'transaction'] as const;
+export const PURPOSES = [
+  'sign_in',
+  'sign_up',
+  'password_reset',
+  'contact_verification',
+  'transaction',
+] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** Locales with templates. Anything else falls back to `en`. */

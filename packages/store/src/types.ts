@@ -40,7 +40,10 @@ export interface VerificationRecord {
 }
 
 /** Input for `create`: the record as it starts. */
-export type NewVerification = Omit<VerificationRecord, 'status' | 'attempts' | 'sends' | 'step' | 'updatedAt'>;
+export type NewVerification = Omit<
+  VerificationRecord,
+  'status' | 'attempts' | 'sends' | 'step' | 'updatedAt'
+>;
 
 /** Timeline event types. Stored in Redis: add, never rename. */
 export const EVENT_TYPES = [

@@ -1,0 +1,54 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { createAuthenticator } from './auth.ts';
+import { checkCode } from './checks/check.ts';
+import type { GatewayDeps } from './deps.ts';
+import { ApiError, isApiError } from './errors.ts';
+import { health } from './health.ts';
+import { createVerification } from './verifications/create.ts';
+import { cancelVerification, getVerification } from './verifications/read-cancel.ts';
+
+/** Builds the gateway's express app from its dependencies. Listening is the caller's business. */
+export function createApp(deps: GatewayDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const requireScope = createAuthenticator(deps.config.SENDCODE_API_KEYS);
+
+  app.use(health(deps));
+
+  const v1 = express.Router();
+  v1.use(express.json({ limit: '16kb', strict: true }));
+  v1.post('/verifications', requireScope('verify'), createVerification(deps));
+  v1.get('/verifications/:id', requireScope('verify'), getVerification(deps));
+  v1.post('/verifications/:id/checks', requireScope('verify'), checkCode(deps));
+  v1.post('/verifications/:id/cancel', requireScope('verify'), cancelVerification(deps));
+  app.use('/v1', v1);
+
+  app.use((req) => {
+    throw new ApiError('not_found', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler(deps));
+  return app;
+}
+
+/** Body-parser failures, by the `type` it sets on its errors. */
+const PARSER_ERRORS: Record<string, () => ApiError> = {
+  'entity.parse.failed': () => new ApiError('invalid_json', 'The body is not valid JSON.'),
+  'entity.too.large': () => new ApiError('payload_too_large', 'The body is larger than 16 KB.'),
+  'encoding.unsupported': () => new ApiError('unsupported_media_type', 'Send the body as UTF-8 JSON.'),
+  'charset.unsupported': () => new ApiError('unsupported_media_type', 'Send the body as UTF-8 JSON.'),
+};
+
+function errorHandler(deps: GatewayDeps): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const parserType =
+      typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
+    const known = isApiError(error) ? error : PARSER_ERRORS[parserType]?.();
+    const apiError =
+      known ?? new ApiError('internal', 'Something went wrong on our side; nothing was changed.');
+    if (!known || apiError.status >= 500) {
+      deps.logger.error({ err: error, method: req.method, route: req.route?.path }, 'request failed');
+    }
+    res.status(apiError.status).json(apiError.toJSON());
+  };
+}

@@ -1,0 +1,60 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { ApiError } from './errors.ts';
+
+export const SCOPES = ['verify', 'support'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const apiKeysSchema = z
+  .array(
+    z.object({
+      name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'client names are 1-64 of A-Z a-z 0-9 _ . -'),
+      key: z.string().min(24, 'API keys must be at least 24 characters'),
+      scopes: z.array(z.enum(SCOPES)).min(1),
+    }),
+  )
+  .min(1, 'at least one API key is required');
+export type ApiKeyConfig = z.infer<typeof apiKeysSchema>[number];
+
+/** The authenticated caller, set on `res.locals.client` by `requireScope`. */
+export interface ApiClient {
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+/**
+ * Bearer-key authentication. Keys are compared as SHA-256 digests with `timingSafeEqual`, against
+ * every configured key, so neither the length nor the position of a mismatch leaks through timing.
+ */
+export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
+  const entries = keys.map((k) => ({ digest: sha256(k.key), client: { name: k.name, scopes: k.scopes } }));
+
+  function authenticate(header: string | undefined): ApiClient | undefined {
+    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '');
+    if (!match?.[1]) return undefined;
+    const digest = sha256(match[1]);
+    let found: ApiClient | undefined;
+    for (const entry of entries) if (timingSafeEqual(entry.digest, digest)) found = entry.client;
+    return found;
+  }
+
+  return function requireScope(scope: Scope): RequestHandler {
+    return (req, res, next) => {
+      const client = authenticate(req.get('authorization'));
+      if (!client) {
+        res.set('WWW-Authenticate', 'Bearer');
+        throw new ApiError('unauthorized', 'Missing or invalid API key: send "Authorization: Bearer <key>".');
+      }
+      if (!client.scopes.includes(scope)) {
+        throw new ApiError('forbidden', `This API key lacks the "${scope}" scope.`);
+      }
+      res.locals.client = client;
+      next();
+    };
+  };
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,59 @@
+import { hashCode, normalizeCodeInput } from '@sendcode/policy';
+import type { CheckOutcome } from '@sendcode/store';
+import type { RequestHandler } from 'express';
+import type { ApiClient } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import type { CheckResult } from '../metrics.ts';
+import { parseBody } from '../validate.ts';
+import { ownVerification } from '../verifications/read-cancel.ts';
+import { checkBody } from '../verifications/schemas.ts';
+
+const FORMAT_MESSAGES = {
+  empty: 'The code is empty.',
+  not_digits: 'A code is digits only (spaces and hyphens are ignored).',
+  too_long: 'The code is longer than any code we send.',
+} as const;
+
+/**
+ * `POST /v1/verifications/{id}/checks`. The input is normalised first (full-width digits, spaces,
+ * hyphens); input that is not a code at all is a 400 and does not cost the user an attempt. The
+ * compare-and-count itself is one atomic script in the store.
+ */
+export function checkCode(deps: GatewayDeps): RequestHandler {
+  return async (req, res) => {
+    const body = parseBody(checkBody, req);
+    const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
+    const input = normalizeCodeInput(body.code);
+    if (!input.ok)
+      throw new ApiError('invalid_code_format', FORMAT_MESSAGES[input.reason], { field: 'code' });
+
+    const now = deps.now();
+    const outcome = await deps.store.check(
+      record.id,
+      hashCode(deps.keys.codeHmac, record.id, input.code),
+      now,
+    );
+    if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
+    count(deps, outcome, now);
+    res.json({
+      id: record.id,
+      valid: outcome.valid,
+      status: outcome.status,
+      remainingAttempts: outcome.remainingAttempts,
+    });
+  };
+}
+
+function count(deps: GatewayDeps, outcome: Extract<CheckOutcome, { found: true }>, now: number) {
+  deps.metrics.checked(checkResult(outcome));
+  if (!outcome.transitioned || outcome.status === 'pending') return;
+  deps.metrics.completed(outcome.status);
+  if (outcome.status === 'approved') deps.metrics.verified(outcome.channel, (now - outcome.createdAt) / 1000);
+}
+
+function checkResult(outcome: Extract<CheckOutcome, { found: true }>): CheckResult {
+  if (outcome.valid) return 'valid';
+  if (outcome.status === 'expired' || outcome.status === 'locked') return outcome.status;
+  return 'invalid';
+}

@@ -1,0 +1,54 @@
+/**
+ * The gateway's one error type. Every code has an HTTP status here, so adding a code without deciding
+ * its status does not compile. Codes are part of the API: clients match on them, never rename one.
+ */
+export const API_ERROR_STATUS = {
+  invalid_json: 400,
+  validation_failed: 400,
+  invalid_destination: 400,
+  channel_mismatch: 400,
+  invalid_code_format: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return API_ERROR_STATUS[this.code];
+  }
+
+  /** The documented wire shape: `{"error":{"code","message","details"?}}`. */
+  toJSON() {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+    };
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError || (error instanceof Error && error.name === 'ApiError');
+}

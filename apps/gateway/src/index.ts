@@ -1,0 +1,3 @@
+export { createApp } from './app.ts';
+export { type GatewayEnv, gatewayEnv } from './config.ts';
+export { type RunningGateway, startGateway } from './server.ts';

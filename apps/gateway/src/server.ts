@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import { deriveKeys } from '@sendcode/policy';
+import type { Logger } from '@sendcode/runtime';
+import { createDeliveryQueues, createVerificationStore } from '@sendcode/store';
+import { Redis } from 'ioredis';
+import { createApp } from './app.ts';
+import type { GatewayEnv } from './config.ts';
+import { createGatewayMetrics } from './metrics.ts';
+
+export interface RunningGateway {
+  readonly url: string;
+  /** Stops accepting requests and closes Redis connections. */
+  close(): Promise<void>;
+}
+
+/** Wires the gateway from its configuration and listens. `PORT=0` picks a free port. */
+export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX);
+  const app = createApp({
+    config,
+    store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
+    queues,
+    keys: deriveKeys(config.SENDCODE_SECRET),
+    metrics: createGatewayMetrics(),
+    logger,
+    ping: async () => {
+      await redis.ping();
+    },
+    now: Date.now,
+  });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.HOST}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { BRAND_MAX_LENGTH, CHANNELS, checkBrand } from '@sendcode/policy';
+import { z } from 'zod';
+
+/**
+ * Request bodies of the native API. These schemas are the contract: the routes validate with them
+ * and nothing else, so what is accepted is exactly what is written here.
+ */
+
+const destination = z.string().trim().min(3).max(320);
+
+/** Brand names appear in every message: `checkBrand` refuses anything that looks like a link. */
+const brand = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const checked = checkBrand(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: BRAND_MESSAGES[checked.reason] });
+  });
+
+const BRAND_MESSAGES = {
+  empty: 'must not be empty',
+  too_long: `must be at most ${BRAND_MAX_LENGTH} characters`,
+  invalid_chars: 'must not contain control or direction characters',
+  looks_like_link: 'must not look like a link, a domain name or an email address',
+} as const;
+
+export const createVerificationBody = z.strictObject({
+  to: destination,
+  channel: z.enum(CHANNELS).optional(),
+  fallbacks: z
+    .array(z.strictObject({ to: destination, channel: z.enum(CHANNELS).optional() }))
+    .max(4)
+    .optional(),
+  locale: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "ja" or "en-GB"')
+    .optional(),
+  brand: brand.optional(),
+  purpose: z
+    .string()
+    .regex(/^[a-z][a-z_]{0,31}$/, 'lower-case snake_case, e.g. "sign_in"')
+    .optional(),
+  codeLength: z.number().int().min(4).max(10).optional(),
+  ttlSeconds: z.number().int().min(60).max(86_400).optional(),
+  accountRef: z.string().min(1).max(128).optional(),
+  endUserIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
+
+export const checkBody = z.strictObject({
+  code: z.string().max(64),
+});
+
+/** Verification ids as we mint them; anything else is answered 404 without touching Redis. */
+export const verificationId = z.string().regex(/^ver_[0-9a-f]{32}$/);

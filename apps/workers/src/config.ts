@@ -1,0 +1,34 @@
+import { coreEnv, optionalString, port } from '@sendcode/runtime';
+import { z } from 'zod';
+
+const providerList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(',').map((name) => name.trim()))
+    .pipe(z.array(z.enum(['twilio', 'vonage'])).min(1));
+
+/** Everything the workers read from their environment, validated once at boot. */
+export const workersEnv = coreEnv.extend({
+  WORKERS_METRICS_PORT: port(9464),
+  WORKERS_HOST: z.string().default('127.0.0.1'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Provider order per channel; providers without credentials are skipped. */
+  SMS_PROVIDERS: providerList('twilio,vonage'),
+  VOICE_PROVIDERS: providerList('twilio,vonage'),
+  SMTP_URL: optionalString,
+  MAIL_FROM: optionalString,
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM: optionalString,
+  TWILIO_API_BASE_URL: optionalString,
+  VONAGE_API_KEY: optionalString,
+  VONAGE_API_SECRET: optionalString,
+  VONAGE_APPLICATION_ID: optionalString,
+  /** The PEM itself, or a path to a file holding it. */
+  VONAGE_PRIVATE_KEY: optionalString,
+  VONAGE_FROM: optionalString,
+  VONAGE_REST_HOST: optionalString,
+  VONAGE_API_HOST: optionalString,
+});
+export type WorkersEnv = z.infer<typeof workersEnv>;

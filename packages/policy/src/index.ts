@@ -1,0 +1,33 @@
+/**
+ * @sendcode/policy — pure domain rules shared by the gateway and the workers: codes and how they are
+ * stored, input and destination normalisation, delivery plans, masking and message templates.
+ * No I/O: everything here is a function of its arguments (plus the CSPRNG).
+ */
+export { type DestinationWarning, destinationWarnings, isCarrierMailDomain } from './carrier-mail.ts';
+export {
+  CODE_LENGTH_MAX,
+  CODE_LENGTH_MIN,
+  constantTimeEqual,
+  type DerivedKeys,
+  deriveKeys,
+  generateCode,
+  hashCode,
+} from './code.ts';
+export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
+export { type CountryCode, type DestinationResult, parseDestination } from './destination.ts';
+export { maskDestination } from './mask.ts';
+export {
+  buildPlan,
+  channelFits,
+  defaultChannel,
+  MAX_PLAN_STEPS,
+  type PlanInput,
+  type PlanRequest,
+  type PlanResult,
+} from './plan.ts';
+export { lookupHash, open, seal } from './seal.ts';
+export { BRAND_MAX_LENGTH, type BrandResult, checkBrand } from './templates/brand.ts';
+export { resolveLocale } from './templates/locale.ts';
+export { renderMessage } from './templates/render.ts';
+export type { LocaleStrings, PurposeKey } from './templates/strings.ts';
+export * from './types.ts';

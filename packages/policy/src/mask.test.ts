@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { maskDestination } from './mask.ts';
+
+describe('maskDestination', () => {
+  it.each([
+    ['+819012345678', '+81 90-****-5678'],
+    ['+81312345678', '+81 3-****-5678'],
+    ['+12025550123', '+1 20-****-0123'],
+    ['+8613800138000', '+86 13-*****-8000'],
+    ['+80012345678', '+800 ****-5678'],
+  ])('phone %s → %s', (address, masked) => {
+    expect(maskDestination(address)).toBe(masked);
+  });
+
+  it('never shows more than 6 national digits, and hides at least 4', () => {
+    for (const address of ['+819012345678', '+81312345678', '+4915123456789', '+80012345678', '+3551234']) {
+      const masked = maskDestination(address);
+      const countryCode = masked.match(/^\+(\d+) /)?.[1] ?? '';
+      const national = masked.slice(countryCode.length + 1);
+      expect(national.replace(/\D/g, '').length).toBeLessThanOrEqual(6);
+      expect(national.split('*').length - 1).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it.each([
+    ['taro@docomo.ne.jp', 'ta***@docomo.ne.jp'],
+    ['ab@example.com', 'a***@example.com'],
+    ['a@example.com', 'a***@example.com'],
+    ['たろう@example.jp', 'たろ***@example.jp'],
+  ])('email %s → %s', (address, masked) => {
+    expect(maskDestination(address)).toBe(masked);
+  });
+
+  it('shows nothing of input that is neither an address nor a number', () => {
+    expect(maskDestination('not a destination')).toBe('***');
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Destinations as people may see them: in API answers, the support console and timelines. Enough for
+ * a user or support agent to recognise "yes, that is my number", not enough to contact anyone.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+const STARS = '***';
+// Never show more than this many digits of a national number.
+const MAX_SHOWN = 6;
+// Always hide at least this many, so short national numbers stay unguessable.
+const MIN_HIDDEN = 4;
+
+function maskEmail(address: string, at: number): string {
+  // Code points, not UTF-16 units, so a non-ASCII local part is never cut inside a character.
+  const local = Array.from(address.slice(0, at));
+  const keep = local.length <= 2 ? 1 : 2;
+  return `${local.slice(0, keep).join('')}${STARS}${address.slice(at)}`;
+}
+
+/**
+ * Masks a phone number as `+<country code> <lead>-<stars>-<tail>`, one star per hidden digit,
+ * e.g. `+819012345678` → `+81 90-****-5678`. The rule, on the national number of n digits:
+ * hide max(4, n − 6) digits, show up to the last 4 and the first (6 − 4 =) 2. So at most 6 national
+ * digits ever show, and short numbers show fewer. Simple separators instead of the national format:
+ * the same shape in every country is easier to read next to a masked timeline entry.
+ */
+function maskPhone(address: string): string {
+  const parsed = parsePhoneNumberFromString(address);
+  const digits = address.replace(/\D/g, '');
+  const countryCode = parsed?.countryCallingCode ?? '';
+  const national = parsed === undefined ? digits : parsed.nationalNumber;
+  const shown = Math.max(0, Math.min(MAX_SHOWN, national.length - MIN_HIDDEN));
+  const tail = Math.min(4, shown);
+  const lead = shown - tail;
+  const parts = [
+    national.slice(0, lead),
+    '*'.repeat(national.length - shown),
+    national.slice(national.length - tail),
+  ].filter((p) => p !== '');
+  // Nothing recognisable (not a phone number at all): show nothing rather than the input.
+  if (parts.length === 0) return STARS;
+  return `${countryCode === '' ? '' : `+${countryCode} `}${parts.join('-')}`;
+}
+
+/**
+ * Masks a normalised destination: an email keeps the first two characters of its local part (one if
+ * the local part has two or fewer) and the whole domain, which support needs to spot carrier mail;
+ * anything else is treated as a phone number.
+ * e.g. `taro@docomo.ne.jp` → `ta***@docomo.ne.jp`, `+819012345678` → `+81 90-****-5678`.
+ */
+export function maskDestination(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at >= 0 ? maskEmail(address, at) : maskPhone(address);
+}

@@ -1,0 +1,69 @@
+/**
+ * Destinations at rest: sealed (AES-256-GCM) while a verification needs them, and findable by a keyed
+ * hash afterwards, so support can look a destination up without it being stored in clear.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function b64url(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+// Node's base64url decoder silently skips bad characters and ignores spare trailing bits; insisting on
+// the canonical encoding means any edit to the sealed string is rejected, not just most edits.
+function fromB64url(part: string, what: string): Buffer {
+  const bytes = Buffer.from(part, 'base64url');
+  if (b64url(bytes) !== part) throw new Error(`sealed value has a malformed ${what}`);
+  return bytes;
+}
+
+/**
+ * Encrypts `plaintext` (UTF-8) with a fresh random 12-byte IV. Output: `v1.<iv>.<tag>.<ciphertext>`,
+ * each part base64url. The version prefix lets a later format coexist with stored v1 values.
+ * @param key 32 bytes, e.g. `deriveKeys(secret).seal`.
+ */
+export function seal(key: Buffer, plaintext: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, b64url(iv), b64url(cipher.getAuthTag()), b64url(ciphertext)].join('.');
+}
+
+/**
+ * Decrypts a value made by `seal`.
+ * @throws Error when the format is wrong, the value was altered, or the key is not the one it was sealed with.
+ */
+export function open(key: Buffer, sealed: string): string {
+  const parts = sealed.split('.');
+  const [version, iv, tag, ciphertext] = parts;
+  if (
+    parts.length !== 4 ||
+    version !== VERSION ||
+    iv === undefined ||
+    tag === undefined ||
+    ciphertext === undefined
+  ) {
+    throw new Error('sealed value is not in the v1 format');
+  }
+  const ivBytes = fromB64url(iv, 'iv');
+  const tagBytes = fromB64url(tag, 'tag');
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+    throw new Error('sealed value has a bad iv or tag');
+  const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tagBytes);
+  // final() throws "Unsupported state or unable to authenticate data" on tamper or a wrong key.
+  return Buffer.concat([decipher.update(fromB64url(ciphertext, 'ciphertext')), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+/**
+ * HMAC-SHA256 (hex) of a normalised destination (E.164 or normalised email), for finding verifications
+ * by destination. Keyed, so the hashes cannot be reversed by hashing every phone number.
+ */
+export function lookupHash(key: Buffer, normalisedDestination: string): string {
+  return createHmac('sha256', key).update(normalisedDestination, 'utf8').digest('hex');
+}

@@ -1,0 +1,71 @@
+import { StoreError } from './errors.ts';
+import type { TimelineEvent } from './types.ts';
+import { isChannel, isDetailValue, isEventType, isPlainObject, isProvider } from './values.ts';
+
+/**
+ * Timeline events as stored: one JSON object per list entry. Events the scripts make themselves are
+ * encoded in Lua with cjson; events from callers are encoded here, picking the known fields only so
+ * nothing else (a code, a clear destination) rides along on an object with extra properties.
+ */
+
+type Detail = NonNullable<TimelineEvent['detail']>;
+
+/** JSON of a caller's event. Throws `invalid_argument` on a value that would not read back. */
+export function encodeEvent(event: TimelineEvent): string {
+  if (!Number.isSafeInteger(event.at))
+    throw new StoreError('invalid_argument', 'event.at must be an integer');
+  if (event.step !== undefined && !Number.isSafeInteger(event.step)) {
+    throw new StoreError('invalid_argument', 'event.step must be an integer');
+  }
+  if (event.detail !== undefined && !Object.values(event.detail).every(isDetailValue)) {
+    throw new StoreError(
+      'invalid_argument',
+      'event.detail values must be strings, finite numbers or booleans',
+    );
+  }
+  const { at, type, step, channel, provider, to, detail } = event;
+  return JSON.stringify({ at, type, step, channel, provider, to, detail });
+}
+
+function malformed(problem: string): StoreError {
+  return new StoreError('malformed_event', `timeline event ${problem}`);
+}
+
+function decodeDetail(value: unknown): Detail {
+  if (!isPlainObject(value)) throw malformed('detail is not an object');
+  const detail: Record<string, string | number | boolean> = {};
+  for (const [name, item] of Object.entries(value)) {
+    if (!isDetailValue(item)) throw malformed(`detail "${name}" is not a string, number or boolean`);
+    detail[name] = item;
+  }
+  return detail;
+}
+
+/** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
+export function decodeEvent(raw: string): TimelineEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (cause) {
+    throw new StoreError('malformed_event', 'timeline event is not JSON', { cause });
+  }
+  if (!isPlainObject(value)) throw malformed('is not an object');
+  const { at, type, step, channel, provider, to, detail } = value;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at)) throw malformed('"at" is not an integer');
+  if (!isEventType(type)) throw malformed('"type" is not a known event type');
+  if (step !== undefined && (typeof step !== 'number' || !Number.isSafeInteger(step))) {
+    throw malformed('"step" is not an integer');
+  }
+  if (channel !== undefined && !isChannel(channel)) throw malformed('"channel" is not a known channel');
+  if (provider !== undefined && !isProvider(provider)) throw malformed('"provider" is not a known provider');
+  if (to !== undefined && typeof to !== 'string') throw malformed('"to" is not a string');
+  return {
+    at,
+    type,
+    ...(step === undefined ? {} : { step }),
+    ...(channel === undefined ? {} : { channel }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(to === undefined ? {} : { to }),
+    ...(detail === undefined ? {} : { detail: decodeDetail(detail) }),
+  };
+}

@@ -1,0 +1,31 @@
+import { StoreError } from './errors.ts';
+
+/**
+ * Redis key layout for verification state.
+ *
+ * Every key of one verification carries the id as a Redis Cluster hash tag (`{id}`), so they all hash
+ * to one slot and the Lua scripts may touch them together. Values are stored in Redis: changing the
+ * layout strands every verification already stored under the old one.
+ */
+
+/** Key prefix used when the caller gives none. */
+export const DEFAULT_PREFIX = 'sc';
+
+/** The keys of one verification. */
+export interface VerificationKeys {
+  /** Hash holding the verification record. */
+  readonly record: string;
+  /** List of JSON timeline events, oldest first. */
+  readonly timeline: string;
+}
+
+/**
+ * Keys of one verification: `${prefix}:v:{${id}}` (record) and `${prefix}:t:{${id}}` (timeline).
+ * Throws on an id that would break the hash tag (empty, or containing a brace).
+ */
+export function verificationKeys(prefix: string, id: string): VerificationKeys {
+  if (id === '' || /[{}]/.test(id)) {
+    throw new StoreError('invalid_argument', 'verification id must be non-empty and contain no braces');
+  }
+  return { record: `${prefix}:v:{${id}}`, timeline: `${prefix}:t:{${id}}` };
+}

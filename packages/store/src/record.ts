@@ -1,0 +1,120 @@
+import type { PlanStep } from '@sendcode/policy';
+import { StoreError } from './errors.ts';
+import type { NewVerification, VerificationRecord } from './types.ts';
+import { isChannel, isPlainObject, isStatus, parseInteger } from './values.ts';
+
+/**
+ * How a verification record is laid out in its Redis hash: one field per property, same names,
+ * numbers in decimal, `planMasked` as JSON, optional properties absent when undefined.
+ */
+
+const INTEGER_FIELDS = ['codeLength', 'ttlSeconds', 'createdAt', 'expiresAt', 'maxAttempts'] as const;
+
+/**
+ * Field/value pairs of a new record, in `HSET` order, and its first plan step. Throws
+ * `invalid_argument` on input that would not read back.
+ */
+export function encodeNewVerification(
+  v: NewVerification,
+  nowMs: number,
+): { readonly first: PlanStep; readonly fields: string[] } {
+  const first = v.planMasked[0];
+  if (first === undefined) throw new StoreError('invalid_argument', 'planMasked must have at least one step');
+  if (v.channel !== first.channel)
+    throw new StoreError('invalid_argument', 'channel must be the channel of step 0');
+  for (const name of INTEGER_FIELDS) {
+    if (!Number.isSafeInteger(v[name]))
+      throw new StoreError('invalid_argument', `${name} must be an integer`);
+  }
+  const fields: Record<string, string | number | undefined> = {
+    id: v.id,
+    client: v.client,
+    status: 'pending',
+    planMasked: JSON.stringify(v.planMasked.map((step) => ({ channel: step.channel, to: step.to }))),
+    sealedPlan: v.sealedPlan,
+    sealedCode: v.sealedCode,
+    codeHash: v.codeHash,
+    codeLength: v.codeLength,
+    locale: v.locale,
+    brand: v.brand,
+    purpose: v.purpose,
+    accountRef: v.accountRef,
+    ttlSeconds: v.ttlSeconds,
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+    updatedAt: nowMs,
+    attempts: 0,
+    maxAttempts: v.maxAttempts,
+    sends: 1,
+    step: 0,
+    channel: first.channel,
+  };
+  const pairs = Object.entries(fields).flatMap(([name, value]) =>
+    value === undefined ? [] : [name, String(value)],
+  );
+  return { first, fields: pairs };
+}
+
+function malformed(field: string, problem: string): StoreError {
+  return new StoreError('malformed_record', `verification record field "${field}" ${problem}`);
+}
+
+function parsePlan(raw: string): PlanStep[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (cause) {
+    throw new StoreError('malformed_record', 'verification record field "planMasked" is not JSON', { cause });
+  }
+  if (!Array.isArray(value) || value.length === 0) throw malformed('planMasked', 'is not a non-empty array');
+  return value.map((step: unknown) => {
+    if (!isPlainObject(step) || !isChannel(step.channel) || typeof step.to !== 'string') {
+      throw malformed('planMasked', 'holds a step that is not { channel, to }');
+    }
+    return { channel: step.channel, to: step.to };
+  });
+}
+
+/**
+ * Parses an `HGETALL` reply strictly: a missing or malformed field throws `malformed_record` naming
+ * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
+ */
+export function decodeRecord(hash: Readonly<Record<string, string>>): VerificationRecord {
+  const string = (name: string): string => {
+    const value = hash[name];
+    if (value === undefined) throw malformed(name, 'is missing');
+    return value;
+  };
+  const integer = (name: string): number => {
+    const value = parseInteger(string(name));
+    if (value === null) throw malformed(name, 'is not an integer');
+    return value;
+  };
+  const status = string('status');
+  if (!isStatus(status)) throw malformed('status', 'is not a known status');
+  const channel = string('channel');
+  if (!isChannel(channel)) throw malformed('channel', 'is not a known channel');
+  return {
+    id: string('id'),
+    client: string('client'),
+    status,
+    planMasked: parsePlan(string('planMasked')),
+    sealedPlan: hash.sealedPlan,
+    sealedCode: hash.sealedCode,
+    codeHash: string('codeHash'),
+    codeLength: integer('codeLength'),
+    locale: string('locale'),
+    brand: string('brand'),
+    purpose: string('purpose'),
+    accountRef: hash.accountRef,
+    ttlSeconds: integer('ttlSeconds'),
+    createdAt: integer('createdAt'),
+    expiresAt: integer('expiresAt'),
+    updatedAt: integer('updatedAt'),
+    attempts: integer('attempts'),
+    maxAttempts: integer('maxAttempts'),
+    sends: integer('sends'),
+    step: integer('step'),
+    channel,
+  };
+}
