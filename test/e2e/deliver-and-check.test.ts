@@ -160,7 +160,7 @@ describe('Vonage as the first provider, through the real @vonage/server-sdk', ()
   afterAll(() => system.close());
 
   it.each([
-    ['sms', '+447700900123'],
+    ['sms', '+447400123456'],
     ['voice', '+442071838750'],
   ])('delivers a %s code that checks', async (channel, to) => {
     const created = await system.api('POST', '/v1/verifications', { to, channel });

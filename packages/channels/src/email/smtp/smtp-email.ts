@@ -1,0 +1,53 @@
+import { createTransport } from 'nodemailer';
+import { z } from 'zod';
+import type { Channel } from '../../channel.ts';
+import { parseConfig, timeoutMs } from '../../config.ts';
+import { smtpDeliveryError } from './errors.ts';
+
+/** SMTP credentials and sender. `url` carries host, port and login: `smtp://user:pass@host:587`. */
+export const smtpEmailConfigSchema = z.object({
+  url: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }),
+  /** The fixed sender users learn to recognise, e.g. `Contoso <no-reply@contoso.example>`. */
+  from: z.string().min(1),
+  /** Keep connections open between messages (worth it above a few messages a second). */
+  pool: z.boolean().default(false),
+  timeoutMs,
+});
+export type SmtpEmailConfig = z.input<typeof smtpEmailConfigSchema>;
+
+/**
+ * Email over SMTP with nodemailer: plain text only (no HTML, no links to look like phishing), the
+ * rendered subject, and the reference in a header so bounces can be traced to the verification.
+ * SMTP acceptance is all we learn: email has no delivery receipt.
+ */
+export function createSmtpEmail(input: SmtpEmailConfig): Channel<'email'> {
+  const config = parseConfig('smtp email', smtpEmailConfigSchema, input);
+  const transport = createTransport({
+    url: config.url,
+    pool: config.pool,
+    connectionTimeout: config.timeoutMs,
+    greetingTimeout: config.timeoutMs,
+    socketTimeout: config.timeoutMs,
+  });
+  return {
+    channel: 'email',
+    provider: 'smtp',
+    async send({ to, message, reference }) {
+      try {
+        const info = await transport.sendMail({
+          from: config.from,
+          to,
+          subject: message.subject,
+          text: message.text,
+          headers: { 'X-Sendcode-Reference': reference },
+        });
+        return { providerMessageId: info.messageId };
+      } catch (error) {
+        throw smtpDeliveryError(error);
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
