@@ -125,6 +125,8 @@ async function main() {
         '',
         '--loglevel',
         'warning',
+        '--logfile',
+        resolve(dir, 'redis.log'),
       ],
       process.env,
     );
@@ -133,7 +135,7 @@ async function main() {
       void stop(1);
     });
     const { Redis } = await import('ioredis');
-    await waitFor('redis-server', async () => {
+    await waitFor(`redis-server (see ${resolve(dir, 'redis.log')})`, async () => {
       const client = new Redis(redisUrl as string, { lazyConnect: true, retryStrategy: () => null });
       try {
         await client.connect();

@@ -140,6 +140,7 @@ describe('send, deliver and check through real Redis, BullMQ, SDKs and the sandb
     expect(gateway).toMatch(/sendcode_verification_checks_total\{result="valid"\} [1-9]/);
     expect(gateway).toMatch(/sendcode_verification_checks_total\{result="invalid"\} [1-9]/);
     expect(gateway).toMatch(/sendcode_verifications_completed_total\{outcome="locked"\} 1\b/);
+    expect(gateway).toMatch(/sendcode_verification_checks_total\{result="locked"\} 1\b/);
     expect(gateway).toMatch(/sendcode_verifications_completed_total\{outcome="canceled"\} 1\b/);
     const workers = await (await fetch(`${system.workers.url}/metrics`)).text();
     expect(workers).toMatch(

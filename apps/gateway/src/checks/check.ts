@@ -52,8 +52,10 @@ function count(deps: GatewayDeps, outcome: Extract<CheckOutcome, { found: true }
   if (outcome.status === 'approved') deps.metrics.verified(outcome.channel, (now - outcome.createdAt) / 1000);
 }
 
+/** A wrong code is `invalid` even when it is the one that locks; `locked` is a check of a locked verification. */
 function checkResult(outcome: Extract<CheckOutcome, { found: true }>): CheckResult {
   if (outcome.valid) return 'valid';
-  if (outcome.status === 'expired' || outcome.status === 'locked') return outcome.status;
+  if (outcome.status === 'expired') return 'expired';
+  if (outcome.status === 'locked' && !outcome.transitioned) return 'locked';
   return 'invalid';
 }
