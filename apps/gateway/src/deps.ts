@@ -13,6 +13,6 @@ export interface GatewayDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Resolves when Redis answers; rejects otherwise. */
-  readonly ping: () => Promise<void>;
+  readonly ping: () => Promise<unknown>;
   readonly now: () => number;
 }

@@ -17,6 +17,10 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX);
+  // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
+  const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
+  redis.on('error', onError);
+  for (const queue of Object.values(queues.queues)) queue.on('error', onError);
   const app = createApp({
     config,
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
@@ -24,9 +28,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     keys: deriveKeys(config.SENDCODE_SECRET),
     metrics: createGatewayMetrics(),
     logger,
-    ping: async () => {
-      await redis.ping();
-    },
+    ping: () => withTimeout(redis.ping(), 1_000),
     now: Date.now,
   });
   const server = app.listen(config.PORT, config.HOST);
@@ -40,4 +42,17 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       await redis.quit();
     },
   };
+}
+
+/** Rejects after `ms`: a readiness probe must answer even while Redis is unreachable. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

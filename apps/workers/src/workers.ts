@@ -20,6 +20,8 @@ export interface RunningWorkers {
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
   const channels = buildChannels(config);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; an error event without a listener would crash the process.
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metrics = createWorkerMetrics();
   const deliver = createDeliveryProcessor({
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
