@@ -147,9 +147,16 @@ async function main() {
   }
   base.REDIS_URL = redisUrl;
 
+  const gatewayUrl = `http://127.0.0.1:${env.PORT}`;
+  // Where providers post receipts; the sandbox posts them to this gateway.
+  base.PUBLIC_URL = process.env.PUBLIC_URL || gatewayUrl;
+
   const useSandbox = !env.SMTP_URL && !env.TWILIO_ACCOUNT_SID && !env.VONAGE_API_KEY;
   const sandboxUrl = `http://127.0.0.1:${env.SANDBOX_PORT}`;
   if (useSandbox) {
+    base.VONAGE_SIGNATURE_SECRET = kept('vonage-sandbox-signature-secret', () =>
+      randomBytes(24).toString('hex'),
+    );
     run('sandbox', tsx('apps/sandbox/src/main.ts'), base);
     await waitFor('sandbox', httpOk(`${sandboxUrl}/healthz`));
     Object.assign(base, {
@@ -175,7 +182,6 @@ async function main() {
 
   run('workers', tsx('apps/workers/src/main.ts'), base);
   run('gateway', tsx('apps/gateway/src/main.ts'), base);
-  const gatewayUrl = `http://127.0.0.1:${env.PORT}`;
   await waitFor('gateway', httpOk(`${gatewayUrl}/readyz`));
   await waitFor('workers', httpOk(`http://127.0.0.1:${env.WORKERS_METRICS_PORT}/healthz`));
 

@@ -30,13 +30,18 @@ export interface TestSystem {
     body?: unknown,
     key?: string | null,
   ): Promise<{ status: number; body: Json }>;
+  /** Injects a sandbox fault (see apps/sandbox's POST /faults). */
+  fault(spec: Record<string, unknown>): Promise<void>;
+  /** The environment the system was started with (secrets included: tests sign webhooks with them). */
+  readonly env: Readonly<Record<string, string>>;
   /** Waits until the sandbox holds `count` messages for `to`, and returns them. */
   messagesFor(to: string, count?: number): Promise<SandboxMessage[]>;
   close(): Promise<void>;
 }
 
 export async function startTestSystem(overrides: Record<string, string> = {}): Promise<TestSystem> {
-  const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0 });
+  const vonageSignatureSecret = randomBytes(16).toString('hex');
+  const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, vonageSignatureSecret, receiptDelayMs: 10 });
   const verifyKey = `sk_test_verify_${randomBytes(16).toString('hex')}`;
   const supportKey = `sk_test_support_${randomBytes(16).toString('hex')}`;
   const otherClientKey = `sk_test_other_${randomBytes(16).toString('hex')}`;
@@ -65,13 +70,15 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString(),
     VONAGE_FROM: 'Sendcode',
+    VONAGE_SIGNATURE_SECRET: vonageSignatureSecret,
     VONAGE_REST_HOST: sandbox.httpUrl,
     VONAGE_API_HOST: sandbox.httpUrl,
     ...overrides,
   };
   const logger = createLogger('test', 'silent');
   const gateway = await startGateway(parseEnv(gatewayEnv, env), logger);
-  const workers = await startWorkers(parseEnv(workersEnv, env), logger);
+  // Receipts go to the gateway's own (ephemeral) address unless a test says otherwise.
+  const workers = await startWorkers(parseEnv(workersEnv, { PUBLIC_URL: gateway.url, ...env }), logger);
 
   return {
     gateway,
@@ -80,6 +87,15 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
     verifyKey,
     supportKey,
     otherClientKey,
+    env,
+    async fault(spec) {
+      const response = await fetch(`${sandbox.httpUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      if (response.status !== 201) throw new Error(`fault refused: ${await response.text()}`);
+    },
     async api(method, path, body, key = verifyKey) {
       const headers: Record<string, string> = {};
       if (key !== null) headers.authorization = `Bearer ${key}`;

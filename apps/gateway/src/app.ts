@@ -6,6 +6,8 @@ import { ApiError, isApiError } from './errors.ts';
 import { health } from './health.ts';
 import { createVerification } from './verifications/create.ts';
 import { cancelVerification, getVerification } from './verifications/read-cancel.ts';
+import { resendVerification } from './verifications/resend.ts';
+import { webhooks } from './webhooks/router.ts';
 
 /** Builds the gateway's express app from its dependencies. Listening is the caller's business. */
 export function createApp(deps: GatewayDeps): Express {
@@ -22,7 +24,9 @@ export function createApp(deps: GatewayDeps): Express {
   v1.get('/verifications/:id', requireScope('verify'), getVerification(deps));
   v1.post('/verifications/:id/checks', requireScope('verify'), checkCode(deps));
   v1.post('/verifications/:id/cancel', requireScope('verify'), cancelVerification(deps));
+  v1.post('/verifications/:id/resend', requireScope('verify'), resendVerification(deps));
   app.use('/v1', v1);
+  app.use('/webhooks', webhooks(deps));
 
   app.use((req) => {
     throw new ApiError('not_found', `No route for ${req.method} ${req.path}.`);

@@ -1,15 +1,24 @@
-import type { deriveKeys } from '@sendcode/policy';
+import type { EngineDeps } from '@sendcode/engine';
+import type { DerivedKeys } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import type { DeliveryQueues, VerificationStore } from '@sendcode/store';
+import type { DeliveryQueues, NonceStore, VerificationStore } from '@sendcode/store';
+import type { Registry } from 'prom-client';
 import type { GatewayEnv } from './config.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
-/** What the routes need, built once by main.ts (or a test) and handed to `createApp`. */
+/** What the routes need, built once by server.ts (or a test) and handed to `createApp`. */
 export interface GatewayDeps {
   readonly config: GatewayEnv;
+  /** Base URL providers reach us at: PUBLIC_URL, or the address we listen on. Webhook signatures cover it. */
+  readonly publicUrl: string;
   readonly store: VerificationStore;
   readonly queues: DeliveryQueues;
-  readonly keys: ReturnType<typeof deriveKeys>;
+  readonly keys: DerivedKeys;
+  /** Failover on receipts, resend, and the delivery and outcome metrics. */
+  readonly engine: EngineDeps;
+  /** Seen webhook signatures, so a replayed one is refused. */
+  readonly nonces: NonceStore;
+  readonly registry: Registry;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Resolves when Redis answers; rejects otherwise. */

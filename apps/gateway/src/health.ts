@@ -16,7 +16,7 @@ export function health(deps: GatewayDeps): Router {
     }
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
   return router;
 }

@@ -1,28 +1,22 @@
-import { CHANNELS, type ChannelName, PURPOSES, STATUSES } from '@sendcode/policy';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { CHANNELS, type ChannelName, PURPOSES } from '@sendcode/policy';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Check results as counted in `sendcode_verification_checks_total`. */
 export const CHECK_RESULTS = ['valid', 'invalid', 'expired', 'locked'] as const;
 export type CheckResult = (typeof CHECK_RESULTS)[number];
 
-const OUTCOMES = STATUSES.filter((status) => status !== 'pending');
 /** Purposes outside the known list are counted as `other`, so clients cannot inflate label cardinality. */
 const PURPOSE_LABELS = [...PURPOSES, 'other'] as const;
 
-/** The gateway's metrics, on a registry of its own; every label value starts at 0. */
-export function createGatewayMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+/**
+ * The gateway's own metrics (outcomes and receipts are the engine's, on the same registry); every
+ * label value starts at 0.
+ */
+export function createGatewayMetrics(registry: Registry) {
   const started = new Counter({
     name: 'sendcode_verifications_started_total',
     help: 'Verifications accepted, by first channel and purpose.',
     labelNames: ['channel', 'purpose'],
-    registers: [registry],
-  });
-  const completed = new Counter({
-    name: 'sendcode_verifications_completed_total',
-    help: 'Verifications that reached a final status, by outcome.',
-    labelNames: ['outcome'],
     registers: [registry],
   });
   const checks = new Counter({
@@ -42,7 +36,6 @@ export function createGatewayMetrics() {
     for (const purpose of PURPOSE_LABELS) started.inc({ channel, purpose }, 0);
     timeToVerify.zero({ channel });
   }
-  for (const outcome of OUTCOMES) completed.inc({ outcome }, 0);
   for (const result of CHECK_RESULTS) checks.inc({ result }, 0);
 
   return {
@@ -50,9 +43,6 @@ export function createGatewayMetrics() {
     started(channel: ChannelName, purpose: string) {
       const label = (PURPOSES as readonly string[]).includes(purpose) ? purpose : 'other';
       started.inc({ channel, purpose: label });
-    },
-    completed(outcome: (typeof OUTCOMES)[number]) {
-      completed.inc({ outcome });
     },
     checked(result: CheckResult) {
       checks.inc({ result });

@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createEngineMetrics, engineConfig } from '@sendcode/engine';
 import { deriveKeys } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import { createDeliveryQueues, createVerificationStore } from '@sendcode/store';
+import { createDeliveryQueues, createNonceStore, createVerificationStore } from '@sendcode/store';
 import { Redis } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
@@ -13,29 +16,52 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Wires the gateway from its configuration and listens. `PORT=0` picks a free port. */
+/**
+ * Wires the gateway from its configuration and listens. `PORT=0` picks a free port; the public URL
+ * (for webhook signatures and receipt URLs) defaults to the address actually bound.
+ */
 export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
+  const server = createServer();
+  server.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
+
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX);
+  const engine = { ...engineConfig(config), publicUrl: config.PUBLIC_URL ?? url };
+  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
   // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
   const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
   redis.on('error', onError);
   for (const queue of Object.values(queues.queues)) queue.on('error', onError);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const store = createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX });
   const app = createApp({
     config,
-    store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
+    publicUrl: engine.publicUrl,
+    store,
     queues,
     keys: deriveKeys(config.SENDCODE_SECRET),
-    metrics: createGatewayMetrics(),
+    engine: {
+      store,
+      queues,
+      config: engine,
+      metrics: createEngineMetrics(registry),
+      logger,
+      now: Date.now,
+    },
+    nonces: createNonceStore({ redis, prefix: config.SENDCODE_PREFIX }),
+    registry,
+    metrics: createGatewayMetrics(registry),
     logger,
     ping: () => withTimeout(redis.ping(), 1_000),
     now: Date.now,
   });
-  const server = app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
   return {
-    url: `http://${config.HOST}:${port}`,
+    url,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();

@@ -1,12 +1,14 @@
 import { parseEnv, port } from '@sendcode/runtime';
 import { z } from 'zod';
-import { startSandbox } from './index.ts';
+import { DEFAULT_VONAGE_SIGNATURE_SECRET, startSandbox } from './index.ts';
 
 const env = parseEnv(
   z.object({
     SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
     SANDBOX_PORT: port(4010),
     SANDBOX_SMTP_PORT: port(2525),
+    SANDBOX_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(50),
+    VONAGE_SIGNATURE_SECRET: z.string().min(1).default(DEFAULT_VONAGE_SIGNATURE_SECRET),
   }),
 );
 
@@ -14,9 +16,11 @@ const sandbox = await startSandbox({
   host: env.SANDBOX_HOST,
   httpPort: env.SANDBOX_PORT,
   smtpPort: env.SANDBOX_SMTP_PORT,
+  receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS,
+  vonageSignatureSecret: env.VONAGE_SIGNATURE_SECRET,
 });
 console.log(
-  `sandbox: http ${sandbox.httpUrl} (Twilio, Vonage, /messages), smtp ${env.SANDBOX_HOST}:${sandbox.smtpPort}`,
+  `sandbox: http ${sandbox.httpUrl} (Twilio, Vonage, /messages, /faults, /requests), smtp ${env.SANDBOX_HOST}:${sandbox.smtpPort}`,
 );
 
 let closing = false;

@@ -6,6 +6,13 @@
 export type SandboxChannel = 'email' | 'sms' | 'voice';
 export type SandboxProvider = 'smtp' | 'twilio' | 'vonage';
 
+/**
+ * What the fake provider says became of the message: `accepted` until a final receipt is sent (and
+ * for good when none is: email, no callback URL, the `no_receipt` fault), then `delivered` or
+ * `undelivered`.
+ */
+export type SandboxDeliveryStatus = 'accepted' | 'delivered' | 'undelivered';
+
 /** One accepted message, one recipient. */
 export interface SandboxMessage {
   readonly channel: SandboxChannel;
@@ -20,10 +27,18 @@ export interface SandboxMessage {
   readonly providerMessageId: string;
   /** ISO 8601. */
   readonly receivedAt: string;
+  readonly status: SandboxDeliveryStatus;
+  /** Where the client asked for receipts (Twilio `StatusCallback`, Vonage `callback` / `event_url`). */
+  readonly callbackUrl?: string;
+  /** The HTTP status the callback URL answered the latest receipt with; unset until one answers. */
+  readonly lastCallbackStatus?: number;
 }
 
-/** What a fake provider hands the log: the raw destination, no code, no timestamp. */
-export type NewSandboxMessage = Omit<SandboxMessage, 'code' | 'receivedAt'>;
+/** What a fake provider hands the log: the raw destination, no code, no timestamp, no status yet. */
+export type NewSandboxMessage = Omit<SandboxMessage, 'code' | 'receivedAt' | 'status' | 'lastCallbackStatus'>;
+
+/** What a receipt changes on a recorded message. */
+export type SandboxMessageUpdate = Partial<Pick<SandboxMessage, 'status' | 'lastCallbackStatus'>>;
 
 /** In-memory log of accepted messages, newest last. */
 export class MessageLog {
@@ -36,9 +51,17 @@ export class MessageLog {
       to: normaliseDestination(message.to),
       code: parseCode(message.channel, message.body),
       receivedAt: new Date().toISOString(),
+      status: 'accepted',
     };
     this.#messages.push(stored);
     return stored;
+  }
+
+  /** Applies a receipt's outcome; a message cleared in the meantime is left alone. */
+  update(providerMessageId: string, update: SandboxMessageUpdate): void {
+    const index = this.#messages.findIndex((message) => message.providerMessageId === providerMessageId);
+    const current = this.#messages[index];
+    if (current !== undefined) this.#messages[index] = { ...current, ...update };
   }
 
   /** All messages, or those sent to one destination (normalised the same way as recorded ones). */

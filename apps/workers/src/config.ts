@@ -1,3 +1,4 @@
+import { engineEnv } from '@sendcode/engine';
 import { coreEnv, optionalString, port } from '@sendcode/runtime';
 import { z } from 'zod';
 
@@ -9,7 +10,7 @@ const providerList = (fallback: string) =>
     .pipe(z.array(z.enum(['twilio', 'vonage'])).min(1));
 
 /** Everything the workers read from their environment, validated once at boot. */
-export const workersEnv = coreEnv.extend({
+export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
   WORKERS_METRICS_PORT: port(9464),
   WORKERS_HOST: z.string().default('127.0.0.1'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),

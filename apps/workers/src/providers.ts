@@ -7,12 +7,9 @@ import {
   createVonageSms,
   createVonageVoice,
 } from '@sendcode/channels';
-import type { ChannelName } from '@sendcode/policy';
+import type { ChannelSet } from '@sendcode/engine';
 import { ConfigError } from '@sendcode/runtime';
 import type { WorkersEnv } from './config.ts';
-
-/** Adapters per channel, in the order to try them. */
-export type ChannelSet = { readonly [C in ChannelName]: readonly Channel<C>[] };
 
 /**
  * Builds the adapters the environment has credentials for, in the configured provider order. A

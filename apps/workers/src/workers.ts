@@ -1,12 +1,25 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHANNELS, deriveKeys } from '@sendcode/policy';
+import {
+  CARRIERS,
+  circuitConfig,
+  createDeliveryProcessor,
+  createEngineMetrics,
+  createReceiptTimeoutProcessor,
+  engineConfig,
+} from '@sendcode/engine';
+import { CHANNELS, type ChannelName, deriveKeys } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import { createDeliveryWorker, createVerificationStore } from '@sendcode/store';
+import {
+  createCircuitBreaker,
+  createDeliveryQueues,
+  createDeliveryWorker,
+  createVerificationStore,
+} from '@sendcode/store';
+import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
-import { createDeliveryProcessor } from './deliver.ts';
-import { createWorkerMetrics } from './metrics.ts';
 import { buildChannels } from './providers.ts';
 
 export interface RunningWorkers {
@@ -16,35 +29,83 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Wires one BullMQ worker per channel queue and the metrics server. `WORKERS_METRICS_PORT=0` picks a free port. */
+/**
+ * Wires one BullMQ worker per channel queue, one for receipt timeouts, and the metrics server.
+ * `WORKERS_METRICS_PORT=0` picks a free port.
+ */
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
   const channels = buildChannels(config);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   // ioredis reconnects by itself; an error event without a listener would crash the process.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  const metrics = createWorkerMetrics();
-  const deliver = createDeliveryProcessor({
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const circuit = createCircuitBreaker({
+    redis,
+    prefix: config.SENDCODE_PREFIX,
+    config: circuitConfig(config),
+  });
+  const engine = engineConfig(config);
+  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
+  const deps = {
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
-    keys: deriveKeys(config.SENDCODE_SECRET),
-    channels,
-    metrics,
+    queues,
+    config: engine,
+    metrics: createEngineMetrics(registry),
     logger,
     now: Date.now,
+    usable: (channel: ChannelName) => channels[channel].length > 0,
+  };
+  const options = {
+    connection: redis,
+    prefix: config.SENDCODE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+  };
+  const senders = new Map<ChannelName, Worker>();
+  const deliver = createDeliveryProcessor({
+    ...deps,
+    keys: deriveKeys(config.SENDCODE_SECRET),
+    channels,
+    circuit,
+    rateLimit: async (channel, ms) => senders.get(channel)?.rateLimit(ms),
   });
-  const workers = CHANNELS.map((channel) =>
-    createDeliveryWorker(channel, deliver, {
-      connection: redis,
-      prefix: config.SENDCODE_PREFIX,
-      concurrency: config.WORKER_CONCURRENCY,
-    }).on('error', (error) => logger.error({ err: error, channel }, 'worker error')),
+  for (const channel of CHANNELS) senders.set(channel, createDeliveryWorker(channel, deliver, options));
+  const workers = [
+    ...senders.values(),
+    createDeliveryWorker('receipt-timeout', createReceiptTimeoutProcessor(deps), options),
+  ];
+  for (const worker of workers) worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+
+  const breakers = CHANNELS.flatMap((channel) =>
+    CARRIERS[channel].map((provider) => ({ provider, channel })),
   );
+  new Gauge({
+    name: 'sendcode_provider_circuit_open',
+    help: '1 while the circuit breaker of a provider’s API for a channel is open or half-open (shared by every worker, read from Redis).',
+    labelNames: ['provider', 'channel'],
+    registers: [registry],
+    async collect() {
+      const states = await circuit.states(
+        breakers.map(({ provider, channel }) => `${provider}:${channel}` as const),
+      );
+      for (const { provider, channel } of breakers) {
+        this.set({ provider, channel }, states[`${provider}:${channel}`] === 'closed' ? 0 : 1);
+      }
+    },
+  });
 
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
-      void metrics.registry.metrics().then((body) => {
-        res.setHeader('Content-Type', metrics.registry.contentType);
-        res.end(body);
-      });
+      registry.metrics().then(
+        (body) => {
+          res.setHeader('Content-Type', registry.contentType);
+          res.end(body);
+        },
+        () => {
+          res.statusCode = 503;
+          res.end();
+        },
+      );
       return;
     }
     if (req.url === '/healthz') {
@@ -70,6 +131,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(workers.map((worker) => worker.close()));
+      await queues.close();
       await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
       await redis.quit();
     },

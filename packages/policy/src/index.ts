@@ -1,6 +1,7 @@
 /**
  * @sendcode/policy — pure domain rules shared by the gateway and the workers: codes and how they are
- * stored, input and destination normalisation, delivery plans, masking and message templates.
+ * stored, input and destination normalisation, delivery plans and the failover and retry decisions,
+ * masking and message templates.
  * No I/O: everything here is a function of its arguments (plus the CSPRNG).
  */
 export { type DestinationWarning, destinationWarnings, isCarrierMailDomain } from './carrier-mail.ts';
@@ -15,6 +16,13 @@ export {
 } from './code.ts';
 export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
 export { type CountryCode, type DestinationResult, parseDestination } from './destination.ts';
+export {
+  FAILOVER_REASONS,
+  type FailoverReason,
+  type NextStep,
+  type NextStepInput,
+  nextStep,
+} from './failover.ts';
 export { maskDestination } from './mask.ts';
 export {
   buildPlan,
@@ -25,6 +33,7 @@ export {
   type PlanRequest,
   type PlanResult,
 } from './plan.ts';
+export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
 export { lookupHash, open, seal } from './seal.ts';
 export { BRAND_MAX_LENGTH, type BrandResult, checkBrand } from './templates/brand.ts';
 export { resolveLocale } from './templates/locale.ts';

@@ -1,40 +1,94 @@
 import type { ChannelName } from '@sendcode/policy';
 import { type Job, type JobsOptions, Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DeliveryJob, deliveryJobId, QUEUE_NAMES, queuePrefix } from './queues.ts';
+import {
+  type DeliveryJob,
+  deliveryJobId,
+  QUEUE_NAMES,
+  queuePrefix,
+  RECEIPT_TIMEOUT_QUEUE,
+  receiptTimeoutJobId,
+} from './queues.ts';
 
 /**
  * BullMQ plumbing for delivery jobs: the producer side the gateway uses and the worker factory the
  * workers use, so queue names, key prefix and job options are decided in one place.
  */
 
-/** Retries inside BullMQ: exponential backoff with jitter. Failover between steps is ours, not BullMQ's. */
-export const DELIVERY_JOB_OPTIONS = {
+/**
+ * Retries inside BullMQ: exponential backoff with jitter (by default 1, 2, 4, 8 s ± 50 %). The
+ * processor stops earlier when the next retry would land after the code expires; failover between
+ * providers and plan steps is ours, not BullMQ's.
+ */
+export interface RetryOptions {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+export const DEFAULT_RETRY: RetryOptions = { attempts: 5, backoffMs: 1_000 };
+/** Spread of each backoff delay, as a fraction of it. */
+export const BACKOFF_JITTER = 0.5;
+
+function deliveryJobOptions(retry: RetryOptions) {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: BACKOFF_JITTER },
+    removeOnComplete: { age: 3_600, count: 10_000 },
+    removeOnFail: { age: 86_400 },
+  } satisfies JobsOptions;
+}
+
+const TIMEOUT_JOB_OPTIONS = {
   attempts: 3,
-  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 3_600, count: 10_000 },
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
   removeOnFail: { age: 86_400 },
 } as const satisfies JobsOptions;
 
-/** Producer for the per-channel delivery queues. */
+/** The queues a worker can consume: one per channel, and the receipt timeouts. */
+export type QueueKind = ChannelName | 'receipt-timeout';
+
+/** Producer for the per-channel delivery queues and the receipt-timeout queue. */
 export interface DeliveryQueues {
   /** Enqueues one send; a second add with the same job id is ignored by BullMQ. */
   add(channel: ChannelName, job: DeliveryJob): Promise<void>;
+  /** Schedules the "no receipt yet?" check of an accepted send. */
+  addReceiptTimeout(job: DeliveryJob, delayMs: number): Promise<void>;
   /** Every queue, for depth metrics and tests. */
-  readonly queues: Readonly<Record<ChannelName, Queue<DeliveryJob>>>;
+  readonly queues: Readonly<Record<QueueKind, Queue<DeliveryJob>>>;
   close(): Promise<void>;
 }
 
-export function createDeliveryQueues(connection: Redis, prefix: string): DeliveryQueues {
-  const make = (channel: ChannelName) =>
-    new Queue<DeliveryJob>(QUEUE_NAMES[channel], { connection, prefix: queuePrefix(prefix) });
-  const queues = { email: make('email'), sms: make('sms'), voice: make('voice') };
+function queueName(kind: QueueKind): string {
+  return kind === 'receipt-timeout' ? RECEIPT_TIMEOUT_QUEUE : QUEUE_NAMES[kind];
+}
+
+export function createDeliveryQueues(
+  connection: Redis,
+  prefix: string,
+  retry = DEFAULT_RETRY,
+): DeliveryQueues {
+  const jobOptions = deliveryJobOptions(retry);
+  const make = (kind: QueueKind) =>
+    new Queue<DeliveryJob>(queueName(kind), { connection, prefix: queuePrefix(prefix) });
+  const queues = {
+    email: make('email'),
+    sms: make('sms'),
+    voice: make('voice'),
+    'receipt-timeout': make('receipt-timeout'),
+  };
   return {
     queues,
     async add(channel, job) {
       await queues[channel].add(QUEUE_NAMES[channel], job, {
-        ...DELIVERY_JOB_OPTIONS,
+        ...jobOptions,
         jobId: deliveryJobId(job),
+      });
+    },
+    async addReceiptTimeout(job, delayMs) {
+      await queues['receipt-timeout'].add(RECEIPT_TIMEOUT_QUEUE, job, {
+        ...TIMEOUT_JOB_OPTIONS,
+        delay: delayMs,
+        jobId: receiptTimeoutJobId(job),
       });
     },
     async close() {
@@ -43,12 +97,12 @@ export function createDeliveryQueues(connection: Redis, prefix: string): Deliver
   };
 }
 
-/** A BullMQ worker on one channel's delivery queue. */
+/** A BullMQ worker on one queue. */
 export function createDeliveryWorker(
-  channel: ChannelName,
+  kind: QueueKind,
   processor: (job: Job<DeliveryJob>) => Promise<void>,
   options: { connection: Redis; prefix: string; concurrency: number } & Pick<WorkerOptions, 'autorun'>,
 ): Worker<DeliveryJob> {
   const { prefix, ...rest } = options;
-  return new Worker<DeliveryJob>(QUEUE_NAMES[channel], processor, { ...rest, prefix: queuePrefix(prefix) });
+  return new Worker<DeliveryJob>(queueName(kind), processor, { ...rest, prefix: queuePrefix(prefix) });
 }

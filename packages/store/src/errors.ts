@@ -13,6 +13,10 @@ export const STORE_ERROR_CODES = [
   'malformed_event',
   /** A Lua script answered something the store does not understand. */
   'malformed_reply',
+  /** A stored send record does not parse. */
+  'malformed_send',
+  /** A stored circuit-breaker state does not parse. */
+  'malformed_circuit',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

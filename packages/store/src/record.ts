@@ -43,6 +43,7 @@ export function encodeNewVerification(
     createdAt: v.createdAt,
     expiresAt: v.expiresAt,
     updatedAt: nowMs,
+    lastSendAt: nowMs,
     attempts: 0,
     maxAttempts: v.maxAttempts,
     sends: 1,
@@ -78,6 +79,7 @@ function parsePlan(raw: string): PlanStep[] {
 /**
  * Parses an `HGETALL` reply strictly: a missing or malformed field throws `malformed_record` naming
  * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
+ * `lastSendAt` alone may be missing: records written before it existed read it as `createdAt`.
  */
 export function decodeRecord(hash: Readonly<Record<string, string>>): VerificationRecord {
   const string = (name: string): string => {
@@ -116,5 +118,6 @@ export function decodeRecord(hash: Readonly<Record<string, string>>): Verificati
     sends: integer('sends'),
     step: integer('step'),
     channel,
+    lastSendAt: hash.lastSendAt === undefined ? integer('createdAt') : integer('lastSendAt'),
   };
 }

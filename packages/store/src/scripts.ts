@@ -18,27 +18,35 @@ function loadScript(name: string): string {
   return readLua(name).replace(INCLUDE, (_line, include: string) => readLua(include));
 }
 
-const SOURCES = {
-  create: loadScript('create'),
-  check: loadScript('check'),
-  finish: loadScript('finish'),
-  append: loadScript('append'),
+function script(name: string, numberOfKeys: number) {
+  return { lua: loadScript(name), numberOfKeys };
+}
+
+/** Each script, with how many keys it takes (as its header lists them). */
+const SCRIPTS = {
+  create: script('create', 3),
+  check: script('check', 3),
+  finish: script('finish', 3),
+  append: script('append', 2),
+  markAccepted: script('markAccepted', 3),
+  markSendFailed: script('markSendFailed', 2),
+  advance: script('advance', 3),
+  receipt: script('receipt', 3),
+  circuitAllow: script('circuitAllow', 1),
+  circuitRecord: script('circuitRecord', 1),
 };
 
 /** A script of the store. */
-export type ScriptName = keyof typeof SOURCES;
-
-/** Every script takes the record hash and the timeline list, in that order. */
-const NUMBER_OF_KEYS = 2;
+export type ScriptName = keyof typeof SCRIPTS;
 
 function commandName(name: string): string {
   return `sendcodeStore_${name}`;
 }
 
-/** Runs one script with the verification's two keys; parsing the reply is left to the caller. */
+/** Runs one script with its keys, in the order its header lists them; parsing the reply is left to the caller. */
 export type RunScript = (
   name: ScriptName,
-  keys: readonly [record: string, timeline: string],
+  keys: readonly string[],
   args: readonly (string | number)[],
 ) => Promise<unknown>;
 
@@ -47,13 +55,13 @@ export type RunScript = (
  * them once: a command already there holds the same source, so it is reused, not redefined.
  */
 export function scriptRunner(redis: Redis): RunScript {
-  for (const [name, lua] of Object.entries(SOURCES)) {
+  for (const [name, definition] of Object.entries(SCRIPTS)) {
     const command = commandName(name);
-    if (typeof Reflect.get(redis, command) !== 'function') {
-      redis.defineCommand(command, { lua, numberOfKeys: NUMBER_OF_KEYS });
-    }
+    if (typeof Reflect.get(redis, command) !== 'function') redis.defineCommand(command, definition);
   }
   return async (name, keys, args) => {
+    const { numberOfKeys } = SCRIPTS[name];
+    if (keys.length !== numberOfKeys) throw new Error(`the ${name} script takes ${numberOfKeys} keys`);
     const fn: unknown = Reflect.get(redis, commandName(name));
     if (typeof fn !== 'function') throw new Error(`the ${commandName(name)} command is not defined`);
     const reply: unknown = await Reflect.apply(fn, redis, [...keys, ...args]);

@@ -37,12 +37,14 @@ export interface VerificationRecord {
   readonly step: number;
   /** Channel of that step, for metrics. */
   readonly channel: ChannelName;
+  /** Epoch ms of the latest send (the first one, a resend or a failover); resend cooldowns count from it. */
+  readonly lastSendAt: number;
 }
 
 /** Input for `create`: the record as it starts. */
 export type NewVerification = Omit<
   VerificationRecord,
-  'status' | 'attempts' | 'sends' | 'step' | 'updatedAt'
+  'status' | 'attempts' | 'sends' | 'step' | 'updatedAt' | 'lastSendAt'
 >;
 
 /** Timeline event types. Stored in Redis: add, never rename. */
@@ -58,6 +60,12 @@ export const EVENT_TYPES = [
   'locked',
   'expired',
   'canceled',
+  'failover',
+  'resend',
+  'delivered',
+  'undelivered',
+  'no_receipt',
+  'circuit_skipped',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -73,6 +81,13 @@ export interface TimelineEvent {
   /** Provider message id, error class, provider error code, attempt number... Safe to show support staff. */
   readonly detail?: Readonly<Record<string, string | number | boolean>>;
 }
+
+/** A 'sent' event: it must say which plan step went out, on which channel. */
+export type SentEvent = TimelineEvent & {
+  readonly type: 'sent';
+  readonly step: number;
+  readonly channel: ChannelName;
+};
 
 /** Result of the atomic check script. */
 export type CheckOutcome =
@@ -93,3 +108,53 @@ export type CheckOutcome =
 export type TransitionOutcome =
   | { readonly found: false }
   | { readonly found: true; readonly status: VerificationStatus; readonly transitioned: boolean };
+
+/**
+ * Where one send of a verification stands. `queued` until the provider accepts it, then `delivered` or
+ * `undelivered` when a receipt says so; `failed` when the worker gave up on it. Stored in Redis: add,
+ * never rename.
+ */
+export const SEND_STATUSES = ['queued', 'accepted', 'delivered', 'undelivered', 'failed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+/** One send of a verification's code: the first, a resend or a failover. Times are epoch ms. */
+export interface SendRecord {
+  /** 1 for the first send; the record's `sends` is the latest. */
+  readonly send: number;
+  /** Plan step it goes to. */
+  readonly step: number;
+  readonly channel: ChannelName;
+  readonly status: SendStatus;
+  readonly queuedAt: number;
+  readonly provider?: ProviderName;
+  readonly providerMessageId?: string;
+  readonly acceptedAt?: number;
+  /** When a delivery receipt (positive or negative) was recorded. */
+  readonly receiptAt?: number;
+  /** When the worker gave up on it (`markSendFailed`). */
+  readonly failedAt?: number;
+}
+
+/** Result of `advance`: the new send's number, or why no send was started (nothing was written). */
+export type AdvanceOutcome =
+  | { readonly ok: true; readonly send: number }
+  | { readonly ok: false; readonly reason: 'gone' }
+  | { readonly ok: false; readonly reason: 'not_pending'; readonly status: VerificationStatus }
+  | { readonly ok: false; readonly reason: 'expired' | 'superseded' | 'send_limit' }
+  | { readonly ok: false; readonly reason: 'cooldown'; readonly retryAfterMs: number };
+
+/** Result of `recordReceipt`. */
+export type ReceiptOutcome =
+  | {
+      readonly result: 'recorded';
+      /** The send is the verification's latest and the verification is still pending: act on it (fail over). */
+      readonly current: boolean;
+      /** The send after the receipt. */
+      readonly send: SendRecord;
+    }
+  /** The send already had its outcome (delivered, undelivered, failed), or is still queued: nothing written. */
+  | { readonly result: 'duplicate' }
+  /** No such verification or send. */
+  | { readonly result: 'unknown' }
+  /** The receipt's provider message id is not the send's: nothing written. */
+  | { readonly result: 'mismatch' };

@@ -1,5 +1,5 @@
 import type { ChannelName, ProviderName, VerificationStatus } from '@sendcode/policy';
-import { EVENT_TYPES, type EventType } from './types.ts';
+import { EVENT_TYPES, type EventType, SEND_STATUSES, type SendStatus } from './types.ts';
 
 /**
  * Guards for values read back from Redis. The store imports only types from @sendcode/policy, so the
@@ -31,6 +31,15 @@ export function isStatus(value: unknown): value is VerificationStatus {
 
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+export function isSendStatus(value: unknown): value is SendStatus {
+  return typeof value === 'string' && (SEND_STATUSES as readonly string[]).includes(value);
+}
+
+/** A safe integer (JSON numbers read back from Redis). */
+export function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
 /** A decimal integer string, e.g. `"0"` or `"1732222222222"`; null when it is anything else. */

@@ -32,6 +32,7 @@ describe('create and get', () => {
       step: 0,
       channel: 'email',
       updatedAt: T0 + 5,
+      lastSendAt: T0 + 5,
     });
   });
 

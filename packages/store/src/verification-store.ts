@@ -1,22 +1,24 @@
-import type { ChannelName } from '@sendcode/policy';
 import type { Redis } from 'ioredis';
+import { detailJson, positiveInteger, timestamp } from './args.ts';
 import { StoreError } from './errors.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { DEFAULT_PREFIX, verificationKeys } from './keys.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
+import { encodeQueuedSend } from './send-record.ts';
+import { type SendStore, sendMethods } from './sends.ts';
 import type {
   CheckOutcome,
   NewVerification,
+  SentEvent,
   TimelineEvent,
   TransitionOutcome,
   VerificationRecord,
 } from './types.ts';
-import { isDetailValue } from './values.ts';
 
 /**
- * Verification state in Redis: the record, its timeline and every status change. It is the only code
+ * Verification state in Redis: the record, its sends, its timeline and every status change. It is the only code
  * that writes them, and every change that reads-then-writes is one Lua script, so concurrent gateways
  * and workers never race (a burst of wrong codes cannot count past `maxAttempts`).
  *
@@ -24,10 +26,10 @@ import { isDetailValue } from './values.ts';
  * sealed by @sendcode/policy. Times are epoch milliseconds passed in by the caller (`nowMs`), so the
  * clock is the caller's and tests can move it.
  */
-export interface VerificationStore {
+export interface VerificationStore extends SendStore {
   /**
-   * Stores a new pending verification with a 'created' event, atomically. If the id is in use it
-   * writes nothing and throws `StoreError` with code `id_taken`.
+   * Stores a new pending verification with a 'created' event and send 1 queued for plan step 0,
+   * atomically. If the id is in use it writes nothing and throws `StoreError` with code `id_taken`.
    */
   create(v: NewVerification, nowMs: number): Promise<void>;
   /** The record, or null. A pending record past `expiresAt` reads as 'expired' (nothing is written). */
@@ -36,31 +38,30 @@ export interface VerificationStore {
   check(id: string, codeHash: string, nowMs: number): Promise<CheckOutcome>;
   /** Pending → canceled. Final records are left alone; an expired pending one becomes 'expired'. */
   cancel(id: string, nowMs: number): Promise<TransitionOutcome>;
-  /** Pending → failed (every delivery option exhausted), with a 'delivery_failed' event carrying `detail`. */
+  /**
+   * Pending → failed (every delivery option exhausted), with a 'delivery_failed' event carrying `detail`.
+   * Like every move to a final status, it keeps the sends for the final-state retention.
+   */
   markFailed(
     id: string,
     nowMs: number,
     detail: Readonly<Record<string, string | number | boolean>>,
   ): Promise<TransitionOutcome>;
-  /** Appends a 'sent' event and moves the record's `step` and `channel` to it. No-op if the record is gone. */
+  /**
+   * Appends a 'sent' event and moves the record's `step` and `channel` to it. No-op if the record is
+   * gone. Leaves the sends alone: `markAccepted` is the call that also moves the send to 'accepted'.
+   */
   recordSent(id: string, event: SentEvent): Promise<void>;
   /** Appends an event to the timeline. No-op if the record is gone: it never resurrects a verification. */
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   /**
-   * Deletes a verification and its timeline outright. Only for undoing a `create` whose first
+   * Deletes a verification, its sends and its timeline outright. Only for undoing a `create` whose first
    * delivery could not be queued: nothing was sent, so there is nothing worth keeping.
    */
   discard(id: string): Promise<void>;
   /** The timeline, oldest first; empty when there is none. Throws `malformed_event` on a bad entry. */
   timeline(id: string): Promise<TimelineEvent[]>;
 }
-
-/** A 'sent' event: it must say which plan step went out, on which channel. */
-export type SentEvent = TimelineEvent & {
-  readonly type: 'sent';
-  readonly step: number;
-  readonly channel: ChannelName;
-};
 
 /** Options of `createVerificationStore`. */
 export interface VerificationStoreOptions {
@@ -76,19 +77,6 @@ export interface VerificationStoreOptions {
 
 const DAY_SECONDS = 86_400;
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new StoreError('invalid_argument', `${name} must be a positive integer`);
-  }
-  return value;
-}
-
-function timestamp(nowMs: number): number {
-  if (!Number.isSafeInteger(nowMs) || nowMs < 0)
-    throw new StoreError('invalid_argument', 'nowMs must be epoch ms');
-  return nowMs;
-}
-
 /** Builds a verification store over `options.redis`. Throws `invalid_argument` on bad options. */
 export function createVerificationStore(options: VerificationStoreOptions): VerificationStore {
   const { redis, prefix = DEFAULT_PREFIX } = options;
@@ -98,16 +86,20 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     options.timelineRetentionSeconds ?? 7 * DAY_SECONDS,
   );
   const run = scriptRunner(redis);
-  const keysOf = (id: string) => {
-    const keys = verificationKeys(prefix, id);
-    return [keys.record, keys.timeline] as const;
+  const keysOf = (id: string) => verificationKeys(prefix, id);
+  const allKeys = (id: string) => {
+    const keys = keysOf(id);
+    return [keys.record, keys.timeline, keys.sends];
   };
 
   const append = async (id: string, event: TimelineEvent, fields: readonly string[]) => {
-    await run('append', keysOf(id), [encodeEvent(event), timelineRetention, ...fields]);
+    const { record, timeline } = keysOf(id);
+    await run('append', [record, timeline], [encodeEvent(event), timelineRetention, ...fields]);
   };
 
   return {
+    ...sendMethods({ redis, run, keysOf, timelineRetention }),
+
     async create(v, nowMs) {
       const now = timestamp(nowMs);
       const { first, fields } = encodeNewVerification(v, now);
@@ -118,15 +110,16 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         untilExpiry + timelineRetention,
         first.channel,
         first.to,
+        encodeQueuedSend(1, 0, first.channel, now),
         ...fields,
       ];
-      const created = await run('create', keysOf(v.id), args);
+      const created = await run('create', allKeys(v.id), args);
       if (created !== 1) throw new StoreError('id_taken', 'a verification with this id already exists');
     },
 
     async get(id, nowMs) {
       const now = timestamp(nowMs);
-      const hash = await redis.hgetall(keysOf(id)[0]);
+      const hash = await redis.hgetall(keysOf(id).record);
       if (Object.keys(hash).length === 0) return null;
       const record = decodeRecord(hash);
       return record.status === 'pending' && now >= record.expiresAt
@@ -135,7 +128,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     },
 
     async check(id, codeHash, nowMs) {
-      const reply = await run('check', keysOf(id), [
+      const reply = await run('check', allKeys(id), [
         codeHash,
         timestamp(nowMs),
         retention,
@@ -146,16 +139,19 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
 
     async cancel(id, nowMs) {
       const args = [timestamp(nowMs), 'canceled', 'canceled', '', retention, timelineRetention];
-      return parseTransitionReply(await run('finish', keysOf(id), args));
+      return parseTransitionReply(await run('finish', allKeys(id), args));
     },
 
     async markFailed(id, nowMs, detail) {
-      if (!Object.values(detail).every(isDetailValue)) {
-        throw new StoreError('invalid_argument', 'detail values must be strings, finite numbers or booleans');
-      }
-      const detailJson = Object.keys(detail).length === 0 ? '' : JSON.stringify(detail);
-      const args = [timestamp(nowMs), 'failed', 'delivery_failed', detailJson, retention, timelineRetention];
-      return parseTransitionReply(await run('finish', keysOf(id), args));
+      const args = [
+        timestamp(nowMs),
+        'failed',
+        'delivery_failed',
+        detailJson(detail),
+        retention,
+        timelineRetention,
+      ];
+      return parseTransitionReply(await run('finish', allKeys(id), args));
     },
 
     async recordSent(id, event) {
@@ -174,11 +170,11 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     },
 
     async discard(id) {
-      await redis.del(...keysOf(id));
+      await redis.del(...allKeys(id));
     },
 
     async timeline(id) {
-      const entries = await redis.lrange(keysOf(id)[1], 0, -1);
+      const entries = await redis.lrange(keysOf(id).timeline, 0, -1);
       return entries.map(decodeEvent);
     },
   };

@@ -48,7 +48,7 @@ export function checkCode(deps: GatewayDeps): RequestHandler {
 function count(deps: GatewayDeps, outcome: Extract<CheckOutcome, { found: true }>, now: number) {
   deps.metrics.checked(checkResult(outcome));
   if (!outcome.transitioned || outcome.status === 'pending') return;
-  deps.metrics.completed(outcome.status);
+  deps.engine.metrics.completed(outcome.status);
   if (outcome.status === 'approved') deps.metrics.verified(outcome.channel, (now - outcome.createdAt) / 1000);
 }
 

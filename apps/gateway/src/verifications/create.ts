@@ -94,6 +94,7 @@ export function createVerification(deps: GatewayDeps): RequestHandler {
       sends: 1,
       step: 0,
       updatedAt: now,
+      lastSendAt: now,
     } as const;
     res.status(201).json({ ...presentVerification(record), warnings: destinationWarnings(to) });
   };

@@ -33,7 +33,7 @@ export function cancelVerification(deps: GatewayDeps): RequestHandler {
     const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
     const outcome = await deps.store.cancel(record.id, deps.now());
     if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
-    if (outcome.transitioned && outcome.status !== 'pending') deps.metrics.completed(outcome.status);
+    if (outcome.transitioned && outcome.status !== 'pending') deps.engine.metrics.completed(outcome.status);
     res.json({ id: record.id, status: outcome.status });
   };
 }

@@ -1,18 +1,30 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FaultBook } from '../faults/book.ts';
 import { MessageLog } from '../messages.ts';
+import { RequestCounter } from '../requests.ts';
 import { type SmtpSink, startSmtpSink } from './sink.ts';
 
-/** Speaks SMTP by hand: sends each command after the previous reply, returns every reply. */
-async function smtpDialog(port: number, commands: readonly string[]): Promise<string[]> {
+/**
+ * Speaks SMTP by hand: sends each command after the previous reply, returns every reply. When the
+ * server stays silent for `quietMs`, hangs up and returns the replies so far.
+ */
+async function smtpDialog(port: number, commands: readonly string[], quietMs = 5_000): Promise<string[]> {
   const socket = connect(port, '127.0.0.1');
   socket.setEncoding('utf8');
   const replies: string[] = [];
   let buffer = '';
   let reply = '';
   await new Promise<void>((resolve, reject) => {
+    const hangUp = () => {
+      socket.destroy();
+      resolve();
+    };
+    let quiet = setTimeout(hangUp, quietMs);
     socket.on('error', reject);
     socket.on('data', (chunk: string) => {
+      clearTimeout(quiet);
+      quiet = setTimeout(hangUp, quietMs);
       buffer += chunk;
       for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
         const line = buffer.slice(0, end);
@@ -23,6 +35,7 @@ async function smtpDialog(port: number, commands: readonly string[]): Promise<st
         reply = '';
         const next = commands[replies.length - 1];
         if (next === undefined) {
+          clearTimeout(quiet);
           socket.end();
           resolve();
         } else {
@@ -36,12 +49,25 @@ async function smtpDialog(port: number, commands: readonly string[]): Promise<st
 
 describe('SMTP sink', () => {
   const log = new MessageLog();
+  const faults = new FaultBook();
+  const requests = new RequestCounter();
   let sink: SmtpSink;
   beforeAll(async () => {
-    sink = await startSmtpSink({ host: '127.0.0.1', port: 0, log });
+    sink = await startSmtpSink({ host: '127.0.0.1', port: 0, context: { log, faults, requests } });
   });
   afterAll(() => sink.close());
-  beforeEach(() => log.clear());
+  beforeEach(() => {
+    log.clear();
+    faults.clear();
+    requests.reset();
+  });
+
+  const envelope = (...recipients: string[]) => [
+    'EHLO test',
+    'MAIL FROM:<no-reply@contoso.example>',
+    ...recipients.map((recipient) => `RCPT TO:<${recipient}>`),
+    'QUIT',
+  ];
 
   it('rejects carrier mail at RCPT TO with 550 5.7.1 and records nothing', async () => {
     const replies = await smtpDialog(sink.port, [
@@ -71,5 +97,31 @@ describe('SMTP sink', () => {
       { channel: 'email', provider: 'smtp', to: 'taro@example.com', code: '246810', subject: 'Your code' },
       { to: 'jiro@example.com', providerMessageId: '<m1@contoso.example>', body: 'Your code is 246810.' },
     ]);
+  });
+
+  it('answers RCPT TO with the injected faults, each counted once', async () => {
+    faults.add({ provider: 'smtp', mode: 'error', count: 1 });
+    faults.add({ provider: 'smtp', mode: 'error', status: 452, count: 1 });
+    faults.add({ provider: 'smtp', mode: 'reject', count: 1 });
+    const replies = await smtpDialog(
+      sink.port,
+      envelope('a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'),
+    );
+    expect(replies.slice(3, 7)).toEqual([
+      '451 4.3.0 Temporary failure',
+      '452 4.3.0 Temporary failure',
+      '550 5.1.1 Recipient address rejected: user unknown',
+      expect.stringMatching(/^250 /),
+    ]);
+    expect(requests.snapshot()['smtp:email']).toBe(4);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('stalls RCPT TO on a timeout fault until the client hangs up', async () => {
+    faults.add({ provider: 'smtp', mode: 'timeout' });
+    const replies = await smtpDialog(sink.port, envelope('b@example.com'), 300);
+    // Greeting, EHLO and MAIL FROM answered; RCPT TO never.
+    expect(replies.map((r) => r.slice(0, 3))).toEqual(['220', '250', '250']);
+    expect(requests.snapshot()['smtp:email']).toBe(1);
   });
 });

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { isCarrierMailDomain } from '@sendcode/policy';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SandboxContext } from '../context.ts';
 import type { MessageLog } from '../messages.ts';
 import { boundPort } from '../ports.ts';
+import { rcptWithFaults, SessionSignals } from './faults.ts';
 
 /** A running SMTP sink. */
 export interface SmtpSink {
@@ -16,14 +18,17 @@ export const CARRIER_REJECTION =
   "5.7.1 Message rejected: PC mail is refused by the recipient's carrier settings";
 
 /**
- * An SMTP server that accepts everything except carrier mail domains, with or without AUTH, and
- * records one message per accepted recipient. No TLS: it only ever listens on a local port.
+ * An SMTP server that accepts everything except carrier mail domains and injected faults, with or
+ * without AUTH, and records one message per accepted recipient. No TLS: it only ever listens on a
+ * local port.
  */
 export async function startSmtpSink(options: {
   host: string;
   port: number;
-  log: MessageLog;
+  context: Pick<SandboxContext, 'log' | 'faults' | 'requests'>;
 }): Promise<SmtpSink> {
+  const { context } = options;
+  const connections = new SessionSignals();
   const server = new SMTPServer({
     name: 'sandbox.sendcode.local',
     banner: 'Sendcode sandbox SMTP sink',
@@ -35,15 +40,20 @@ export async function startSmtpSink(options: {
     onAuth(_auth, _session, callback) {
       callback(null, { user: 'sandbox' });
     },
-    onRcptTo(address, _session, callback) {
-      if (isCarrierMailDomain(address.address.slice(address.address.lastIndexOf('@') + 1))) {
-        callback(Object.assign(new Error(CARRIER_REJECTION), { responseCode: 550 }));
-        return;
-      }
-      callback();
+    onRcptTo(address, session, callback) {
+      void rcptWithFaults(context, connections.for(session), callback, () => {
+        if (isCarrierMailDomain(address.address.slice(address.address.lastIndexOf('@') + 1))) {
+          callback(Object.assign(new Error(CARRIER_REJECTION), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      });
+    },
+    onClose(session) {
+      connections.closed(session);
     },
     onData(stream, session, callback) {
-      record(stream, session, options.log).then(
+      record(stream, session, context.log).then(
         () => callback(),
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       );

@@ -16,7 +16,7 @@ export function twilioError(status: number, code: number, message: string) {
 }
 
 /** RFC 2822 date the way Twilio writes it (and the client parses it): `Tue, 05 Mar 2024 10:00:00 +0000`. */
-function rfc2822(date: Date): string {
+export function rfc2822(date: Date): string {
   return date.toUTCString().replace('GMT', '+0000');
 }
 

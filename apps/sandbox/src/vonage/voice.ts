@@ -1,61 +1,80 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
-import { field } from '../fields.ts';
-import type { MessageLog } from '../messages.ts';
+import type { SandboxContext } from '../context.ts';
+import type { AcceptingHandler } from '../faults/gate.ts';
+import { field, stringField } from '../fields.ts';
+import { vonageCallEvents } from '../receipts/vonage.ts';
+import { vonageProblem, vonageValidationProblem } from './problems.ts';
+import { unverifiedClaim } from './signatures.ts';
 import { VONAGE_NUMBER } from './sms.ts';
+
+const BEARER_JWT = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]*)$/;
 
 /**
  * `POST /v1/calls` on the API host, as `@vonage/voice` calls it: a JSON body with `to`, `from` and
  * an inline NCCO, authorised by an application JWT. The JWT must be there; its signature is not
  * checked (the sandbox is not a security boundary). The words of every `talk` action are recorded.
+ * With an `event_url`, signed call events follow (always POSTed, whatever `event_method` says).
  */
-export function vonageVoice(log: MessageLog) {
-  return (req: Request, res: Response): void => {
-    if (!/^Bearer\s+[\w-]+\.[\w-]+\.[\w-]*$/.test(req.get('authorization') ?? '')) {
-      res.status(401).json({
-        type: 'https://developer.nexmo.com/api-errors#unauthorized',
-        title: 'Unauthorized',
-        detail: 'You did not provide correct credentials.',
-        instance: randomUUID(),
-      });
+export function vonageVoice(context: SandboxContext): AcceptingHandler {
+  return (req, res, receipts) => {
+    const token = BEARER_JWT.exec(req.get('authorization') ?? '')?.[1];
+    if (token === undefined) {
+      res.status(401).json(vonageProblem(401, 'unauthorized', 'You did not provide correct credentials.'));
       return;
     }
     const body: unknown = req.body;
     const to = callee(field(body, 'to'));
     const from = phoneNumber(field(body, 'from'));
     const talk = talkText(field(body, 'ncco'));
-    const invalid = [
-      ...(to === undefined ? ['to'] : []),
-      ...(from === undefined ? ['from'] : []),
-      ...(talk === undefined ? ['ncco'] : []),
-    ];
     if (to === undefined || from === undefined || talk === undefined) {
-      res.status(400).json({
-        type: 'https://developer.nexmo.com/api-errors#validation',
-        title: 'Bad Request',
-        detail: 'The request failed due to validation errors',
-        invalid_parameters: invalid.map((name) => ({ name, reason: 'Invalid value' })),
-        instance: randomUUID(),
-      });
+      const invalid = [
+        ...(to === undefined ? ['to'] : []),
+        ...(from === undefined ? ['from'] : []),
+        ...(talk === undefined ? ['ncco'] : []),
+      ];
+      res.status(400).json(vonageValidationProblem(invalid));
       return;
     }
     const uuid = randomUUID();
-    log.record({ channel: 'voice', provider: 'vonage', to, body: talk, providerMessageId: uuid });
-    res.status(201).json({
-      uuid,
-      status: 'started',
-      direction: 'outbound',
-      conversation_uuid: `CON-${randomUUID()}`,
+    const conversationUuid = `CON-${randomUUID()}`;
+    const callbackUrl = firstString(field(body, 'event_url'));
+    context.log.record({
+      channel: 'voice',
+      provider: 'vonage',
+      to,
+      body: talk,
+      providerMessageId: uuid,
+      ...(callbackUrl === undefined ? {} : { callbackUrl }),
     });
+    res
+      .status(201)
+      .json({ uuid, status: 'started', direction: 'outbound', conversation_uuid: conversationUuid });
+    if (callbackUrl !== undefined && receipts !== 'none') {
+      const callback = {
+        url: callbackUrl,
+        signatureSecret: context.vonageSignatureSecret,
+        apiKey: unverifiedClaim(token, 'api_key') ?? 'sandbox',
+        applicationId: unverifiedClaim(token, 'application_id') ?? 'sandbox',
+        uuid,
+        conversationUuid,
+        to,
+        from,
+      };
+      context.receipts.dispatch(uuid, callbackUrl, vonageCallEvents(callback, receipts === 'delivered'));
+    }
   };
+}
+
+/** The first URL of an `event_url` array. */
+function firstString(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : undefined;
+  return typeof first === 'string' && first !== '' ? first : undefined;
 }
 
 /** The number of a `{type:'phone', number}` endpoint, if it is one. */
 function phoneNumber(endpoint: unknown): string | undefined {
-  const number = field(endpoint, 'number');
-  return field(endpoint, 'type') === 'phone' && typeof number === 'string' && number !== ''
-    ? number
-    : undefined;
+  const number = stringField(endpoint, 'number');
+  return field(endpoint, 'type') === 'phone' && number !== undefined && number !== '' ? number : undefined;
 }
 
 /** The first callee, when it is a number in international format (the only kind the sandbox calls). */

@@ -6,12 +6,13 @@
   - pending, past expiresAt: becomes expired.
   - pending, hash matches: becomes approved.
   - pending, mismatch: one more wrong attempt; at maxAttempts it becomes locked.
-  Every move to a final status deletes the sealed code and plan and shortens the record's TTL to the
-  retention. Hashes are compared without an early exit.
+  Every move to a final status deletes the sealed code and plan and shortens the TTL of the record and
+  its sends to the retention. Hashes are compared without an early exit.
 
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
+    KEYS[3] sends hash
 
     ARGV[1] HMAC of the code typed
     ARGV[2] now, epoch ms
@@ -22,7 +23,7 @@
     false when there is no such verification, otherwise
     { valid (0|1), status, remainingAttempts, transitioned (0|1), channel, createdAt }
 ]]
-local recordKey, timelineKey = KEYS[1], KEYS[2]
+local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
 local codeHash, nowArg, retention, timelineRetention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now = tonumber(nowArg)
 
@@ -55,13 +56,13 @@ if status ~= 'pending' then
 end
 
 if now >= expiresAt then
-  finalize(recordKey, 'expired', nowArg, retention)
+  finalize(recordKey, sendsKey, 'expired', nowArg, retention)
   pushEvent(timelineKey, timelineRetention, now, 'expired')
   return reply(false, 'expired', true)
 end
 
 if constantTimeEqual(storedHash, codeHash) then
-  finalize(recordKey, 'approved', nowArg, retention)
+  finalize(recordKey, sendsKey, 'approved', nowArg, retention)
   pushEvent(timelineKey, timelineRetention, now, 'check_valid')
   pushEvent(timelineKey, timelineRetention, now, 'approved')
   return reply(true, 'approved', true)
@@ -70,7 +71,7 @@ end
 attempts = redis.call('HINCRBY', recordKey, 'attempts', 1)
 pushEvent(timelineKey, timelineRetention, now, 'check_invalid', { detail = { attempt = attempts } })
 if attempts >= maxAttempts then
-  finalize(recordKey, 'locked', nowArg, retention)
+  finalize(recordKey, sendsKey, 'locked', nowArg, retention)
   pushEvent(timelineKey, timelineRetention, now, 'locked')
   return reply(false, 'locked', true)
 end

@@ -6,6 +6,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
+    KEYS[3] sends hash
 
     ARGV[1] now, epoch ms
     ARGV[2] target status: 'canceled' | 'failed'
@@ -18,7 +19,7 @@
     false when there is no such verification, otherwise
     { status after the call, transitioned (0|1) }
 ]]
-local recordKey, timelineKey = KEYS[1], KEYS[2]
+local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
 local nowArg, target, eventType, detailJson, retention, timelineRetention =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local now = tonumber(nowArg)
@@ -39,7 +40,7 @@ if status ~= 'pending' then
 end
 
 if now >= expiresAt then
-  finalize(recordKey, 'expired', nowArg, retention)
+  finalize(recordKey, sendsKey, 'expired', nowArg, retention)
   pushEvent(timelineKey, timelineRetention, now, 'expired')
   return { 'expired', 1 }
 end
@@ -48,6 +49,6 @@ local extra = nil
 if detailJson ~= '' then
   extra = { detail = cjson.decode(detailJson) }
 end
-finalize(recordKey, target, nowArg, retention)
+finalize(recordKey, sendsKey, target, nowArg, retention)
 pushEvent(timelineKey, timelineRetention, now, eventType, extra)
 return { target, 1 }

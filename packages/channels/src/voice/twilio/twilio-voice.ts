@@ -8,6 +8,12 @@ import { twilioDeliveryError } from '../../twilio/errors.ts';
 type SayLanguage = NonNullable<Parameters<twilio.twiml.VoiceResponse['say']>[0]['language']>;
 
 /**
+ * Every progress event, not only Twilio's default `completed`: `ringing` and `answered` show on the
+ * timeline, and a call that ends without `answered` is the negative receipt that triggers failover.
+ */
+const CALL_PROGRESS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+
+/**
  * A call through Twilio Programmable Voice that reads the code with `<Say>` from inline TwiML, so no
  * public webhook is needed to serve it. The SDK's VoiceResponse builds the XML and escapes it.
  */
@@ -26,7 +32,13 @@ export function createTwilioVoice(input: TwilioConfig): Channel<'voice'> {
           to,
           from: config.from,
           twiml: twiml.toString(),
-          ...(statusCallbackUrl === undefined ? {} : { statusCallback: statusCallbackUrl }),
+          ...(statusCallbackUrl === undefined
+            ? {}
+            : {
+                statusCallback: statusCallbackUrl,
+                statusCallbackEvent: [...CALL_PROGRESS_EVENTS],
+                statusCallbackMethod: 'POST',
+              }),
         });
         return { providerMessageId: call.sid };
       } catch (error) {

@@ -1,4 +1,4 @@
-import { NCCOActions } from '@vonage/voice';
+import { HttpMethod, NCCOActions } from '@vonage/voice';
 import type { Channel } from '../../channel.ts';
 import { parseConfig } from '../../config.ts';
 import {
@@ -25,7 +25,9 @@ export function createVonageVoice(input: VonageVoiceConfig): Channel<'voice'> {
           to: [{ type: 'phone', number: vonageNumber(to) }],
           from: { type: 'phone', number: vonageNumber(config.from) },
           ncco: [{ action: NCCOActions.TALK, text: message.speech, language: message.language }],
-          ...(statusCallbackUrl === undefined ? {} : { eventUrl: [statusCallbackUrl] }),
+          ...(statusCallbackUrl === undefined
+            ? {}
+            : { eventUrl: [statusCallbackUrl], eventMethod: HttpMethod.POST }),
         });
         return { providerMessageId: call.uuid };
       } catch (error) {

@@ -1,16 +1,18 @@
 --[[
   Moves a verification to a final status: records it, deletes the sealed code and plan (the only
-  copies of the code and of clear destinations) and keeps the record for the retention only.
-  The timeline keeps its own, longer TTL.
+  copies of the code and of clear destinations) and keeps the record and its sends for the retention
+  only. The timeline keeps its own, longer TTL.
 
   Input:
     recordKey  the verification hash
+    sendsKey   the verification's sends hash (kept for support, with the record's TTL)
     status     the final status
     nowArg     epoch ms, as the ARGV string (stored as is)
     retention  seconds to keep the final record
 ]]
-local function finalize(recordKey, status, nowArg, retention)
+local function finalize(recordKey, sendsKey, status, nowArg, retention)
   redis.call('HSET', recordKey, 'status', status, 'updatedAt', nowArg)
   redis.call('HDEL', recordKey, 'sealedCode', 'sealedPlan')
   redis.call('EXPIRE', recordKey, retention)
+  redis.call('EXPIRE', sendsKey, retention)
 end

@@ -1,0 +1,54 @@
+import { resend } from '@sendcode/engine';
+import { CHANNELS } from '@sendcode/policy';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { ApiClient } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { parseBody } from '../validate.ts';
+import { presentVerification } from './present.ts';
+import { ownVerification } from './read-cancel.ts';
+
+export const resendBody = z.strictObject({ channel: z.enum(CHANNELS).optional() });
+
+/**
+ * `POST /v1/verifications/{id}/resend`: the same code again, on another channel of the plan if asked.
+ * Too soon after the last send, or past the send cap, is a 429 with `Retry-After`.
+ */
+export function resendVerification(deps: GatewayDeps): RequestHandler {
+  return async (req, res) => {
+    const body = req.body === undefined ? {} : parseBody(resendBody, req);
+    const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
+    const outcome = await resend(deps.engine, record, body.channel);
+    if (!outcome.ok) {
+      switch (outcome.reason) {
+        case 'channel_not_in_plan':
+          throw new ApiError('channel_not_in_plan', `This verification's plan has no ${body.channel} step.`, {
+            field: 'channel',
+          });
+        case 'cooldown':
+          res.set('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
+          throw new ApiError('resend_too_soon', 'Wait before sending the code again.', {
+            retryAfterSeconds: Math.ceil(outcome.retryAfterMs / 1000),
+          });
+        case 'send_limit':
+          res.set('Retry-After', String(Math.max(1, Math.ceil((record.expiresAt - deps.now()) / 1000))));
+          throw new ApiError('max_sends_reached', 'This code has been sent as many times as allowed.');
+        case 'not_pending':
+          throw new ApiError('verification_not_pending', `The verification is ${outcome.status}.`, {
+            status: outcome.status,
+          });
+        case 'expired':
+          throw new ApiError('verification_not_pending', 'The verification has expired.', {
+            status: 'expired',
+          });
+        case 'gone':
+        case 'superseded':
+          throw new ApiError('not_found', 'No such verification.');
+      }
+    }
+    const updated = await deps.store.get(record.id, deps.now());
+    if (!updated) throw new ApiError('not_found', 'No such verification.');
+    res.status(202).json(presentVerification(updated));
+  };
+}

@@ -1,0 +1,141 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AlgorithmTypes, Auth } from '@vonage/auth';
+import { verifySignature } from '@vonage/jwt';
+import { SMS } from '@vonage/sms';
+import type { RequestHandler } from 'express';
+import type { GatewayDeps } from '../deps.ts';
+import { badSignature, receive, unsigned } from './receive.ts';
+
+/** Signed requests older (or newer) than this are refused, so a captured one cannot be replayed later. */
+const MAX_SKEW_SECONDS = 300;
+
+const SMS_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
+  delivered: 'delivered',
+  failed: 'undelivered',
+  rejected: 'undelivered',
+  expired: 'undelivered',
+};
+const CALL_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
+  answered: 'delivered',
+  completed: 'delivered',
+  failed: 'undelivered',
+  unanswered: 'undelivered',
+  busy: 'undelivered',
+  timeout: 'undelivered',
+  rejected: 'undelivered',
+  cancelled: 'undelivered',
+};
+
+/**
+ * `POST /webhooks/vonage/sms`: signed delivery receipts. `sig` is checked with @vonage/sms's own
+ * `verifySignature` (HMAC-SHA256 over the sorted parameters), and `timestamp` must be recent.
+ */
+export function vonageSms(deps: GatewayDeps): RequestHandler {
+  const secret = deps.config.VONAGE_SIGNATURE_SECRET;
+  const verifier = new SMS(
+    new Auth({
+      apiKey: deps.config.VONAGE_API_KEY ?? 'unset',
+      apiSecret: deps.config.VONAGE_API_SECRET ?? 'unset',
+    }),
+  );
+  return async (req, res) => {
+    const params = stringParams(req.body);
+    const sig = params.sig;
+    if (!sig || !params.timestamp) throw unsigned();
+    const age = Math.abs(deps.now() / 1000 - Number(params.timestamp));
+    if (
+      !secret ||
+      !(age <= MAX_SKEW_SECONDS) ||
+      !verifier.verifySignature(sig, params, secret, AlgorithmTypes.sha256hmac)
+    ) {
+      throw badSignature();
+    }
+    const status = SMS_STATUS[params.status ?? ''];
+    const receipt =
+      status && params.messageId
+        ? {
+            channel: 'sms' as const,
+            provider: 'vonage' as const,
+            status,
+            providerMessageId: params.messageId,
+            detail: { providerStatus: params.status ?? '', providerCode: params['err-code'] ?? '' },
+          }
+        : undefined;
+    await receive(
+      deps,
+      { scope: 'vonage-sms', nonce: sig, receipt, reference: params['client-ref'] },
+      res,
+      req,
+    );
+  };
+}
+
+/**
+ * `POST /webhooks/vonage/voice`: call events with a JWT (HS256, the signature secret) in
+ * `Authorization`, checked with @vonage/jwt's `verifySignature`; its `payload_hash` must match the
+ * exact body and its `iat` be recent; its `jti` is accepted once.
+ */
+export function vonageVoice(deps: GatewayDeps): RequestHandler {
+  const secret = deps.config.VONAGE_SIGNATURE_SECRET;
+  return async (req, res) => {
+    const token = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) throw unsigned();
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const claims = secret && verifySignature(token, secret) ? decodeClaims(token) : undefined;
+    const hash = createHash('sha256').update(raw).digest('hex');
+    const age = Math.abs(deps.now() / 1000 - Number(claims?.iat));
+    if (
+      !claims ||
+      typeof claims.jti !== 'string' ||
+      !(age <= MAX_SKEW_SECONDS) ||
+      !sameHex(claims.payload_hash, hash)
+    ) {
+      throw badSignature();
+    }
+    const event = parseJson(raw);
+    const status = CALL_STATUS[String(event.status ?? '')];
+    const receipt =
+      status && typeof event.uuid === 'string'
+        ? {
+            channel: 'voice' as const,
+            provider: 'vonage' as const,
+            status,
+            providerMessageId: event.uuid,
+            detail: { providerStatus: String(event.status) },
+          }
+        : undefined;
+    await receive(
+      deps,
+      { scope: 'vonage-voice', nonce: claims.jti, receipt, reference: req.query.ref },
+      res,
+      req,
+    );
+  };
+}
+
+function stringParams(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null) return {};
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, String(value)]));
+}
+
+function decodeClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  return payload ? parseJson(Buffer.from(payload, 'base64url')) : undefined;
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function sameHex(claimed: unknown, actual: string): boolean {
+  return (
+    typeof claimed === 'string' &&
+    claimed.length === actual.length &&
+    timingSafeEqual(Buffer.from(claimed), Buffer.from(actual))
+  );
+}

@@ -1,0 +1,83 @@
+import type { MessageLog, SandboxDeliveryStatus } from '../messages.ts';
+import { pause } from '../pause.ts';
+
+/** One receipt as it goes on the wire. */
+export interface ReceiptRequest {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * One receipt of a sequence. `build` runs just before it is sent, so timestamps and signatures are
+ * fresh; `settles` is the message status the provider reports with it, on the final receipt.
+ */
+export interface ReceiptStep {
+  readonly build: () => ReceiptRequest;
+  readonly settles?: Exclude<SandboxDeliveryStatus, 'accepted'>;
+}
+
+/** How long the sandbox waits for a callback URL to answer one receipt. */
+const RECEIPT_TIMEOUT_MS = 5_000;
+
+/**
+ * Posts receipts the way providers do: in order, each `delayMs` after the previous one, once, no
+ * retries. Whatever the callback URL answers (or a failure to connect) does not stop the sequence;
+ * its HTTP status is recorded on the message for tests. Closing aborts everything pending.
+ */
+export class ReceiptDispatcher {
+  readonly #log: MessageLog;
+  readonly #delayMs: number;
+  readonly #closing = new AbortController();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(log: MessageLog, options: { delayMs: number }) {
+    this.#log = log;
+    this.#delayMs = options.delayMs;
+  }
+
+  /** Starts sending in the background. */
+  dispatch(providerMessageId: string, url: string, steps: readonly ReceiptStep[]): void {
+    const run = this.#send(providerMessageId, url, steps).finally(() => this.#running.delete(run));
+    this.#running.add(run);
+  }
+
+  /** Resolves once every sequence dispatched so far has been sent (or given up). */
+  async settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  /** Abandons pending receipts. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.settled();
+  }
+
+  async #send(providerMessageId: string, url: string, steps: readonly ReceiptStep[]): Promise<void> {
+    for (const step of steps) {
+      if (!(await pause(this.#delayMs, this.#closing.signal))) return;
+      const status = await post(url, step.build(), this.#closing.signal);
+      this.#log.update(providerMessageId, {
+        ...(status === undefined ? {} : { lastCallbackStatus: status }),
+        ...(step.settles === undefined ? {} : { status: step.settles }),
+      });
+    }
+  }
+}
+
+/** POSTs one receipt; the HTTP status, or undefined when there was no answer. */
+async function post(url: string, request: ReceiptRequest, closing: AbortSignal): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.any([closing, AbortSignal.timeout(RECEIPT_TIMEOUT_MS)]),
+    });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    // A provider does not care why a callback URL failed, and neither does the sandbox.
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import type { RetryOptions } from '@sendcode/store';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+/**
+ * Delivery rules both apps share (the gateway fails over on receipts and resends; the workers send,
+ * retry and fail over), read from the same environment variables so the two can never disagree.
+ */
+export const engineEnv = z.object({
+  /** Sends per verification: the first, resends and failovers. */
+  MAX_SENDS: z.coerce.number().int().min(1).max(20).default(5),
+  RESEND_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
+  /** BullMQ attempts per send, and the first backoff delay (doubling, ± 50 % jitter). */
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(1_000),
+  /** How long to wait for a delivery receipt before moving to the next step of the plan. */
+  SMS_RECEIPT_TIMEOUT_SECONDS: seconds(60),
+  VOICE_RECEIPT_TIMEOUT_SECONDS: seconds(90),
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  CIRCUIT_ERROR_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+  CIRCUIT_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
+  CIRCUIT_WINDOW_SECONDS: seconds(60),
+  CIRCUIT_COOLDOWN_SECONDS: seconds(30),
+  /**
+   * The gateway's externally reachable base URL, where providers post receipts. Without it no
+   * receipts are asked for, so no receipt timeouts run either.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((url) => url?.replace(/\/+$/, '')),
+});
+export type EngineEnv = z.infer<typeof engineEnv>;
+
+/** The engine's settings in the units it works in. */
+export interface EngineConfig {
+  readonly maxSends: number;
+  readonly resendCooldownMs: number;
+  readonly receiptTimeoutMs: { readonly sms: number; readonly voice: number };
+  readonly publicUrl: string | undefined;
+  readonly retry: RetryOptions;
+}
+
+export function engineConfig(env: EngineEnv): EngineConfig {
+  return {
+    maxSends: env.MAX_SENDS,
+    resendCooldownMs: env.RESEND_COOLDOWN_SECONDS * 1000,
+    receiptTimeoutMs: {
+      sms: env.SMS_RECEIPT_TIMEOUT_SECONDS * 1000,
+      voice: env.VOICE_RECEIPT_TIMEOUT_SECONDS * 1000,
+    },
+    publicUrl: env.PUBLIC_URL,
+    retry: { attempts: env.DELIVERY_ATTEMPTS, backoffMs: env.DELIVERY_BACKOFF_MS },
+  };
+}
+
+/** Circuit-breaker settings for @sendcode/store's `createCircuitBreaker`. */
+export function circuitConfig(env: EngineEnv) {
+  return {
+    failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD,
+    errorRatio: env.CIRCUIT_ERROR_RATIO,
+    minRequests: env.CIRCUIT_MIN_REQUESTS,
+    windowMs: env.CIRCUIT_WINDOW_SECONDS * 1000,
+    cooldownMs: env.CIRCUIT_COOLDOWN_SECONDS * 1000,
+    probeTimeoutMs: 10_000,
+  };
+}

@@ -1,0 +1,33 @@
+import type { Channel } from '@sendcode/channels';
+import type { ChannelName, DerivedKeys } from '@sendcode/policy';
+import type { Logger } from '@sendcode/runtime';
+import type { CircuitBreaker, DeliveryQueues, VerificationStore } from '@sendcode/store';
+import type { EngineConfig } from './config.ts';
+import type { EngineMetrics } from './metrics.ts';
+
+/** What every engine operation needs; the apps build it once and pass it in. */
+export interface EngineDeps {
+  readonly store: VerificationStore;
+  readonly queues: DeliveryQueues;
+  readonly config: EngineConfig;
+  readonly metrics: EngineMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /**
+   * Whether a channel has any provider at all. The workers know; the gateway, which holds no
+   * adapters, leaves it out and lets a worker fail over again if a step turns out unusable.
+   */
+  readonly usable?: (channel: ChannelName) => boolean;
+}
+
+/** Adapters per channel, in the order to try them. */
+export type ChannelSet = { readonly [C in ChannelName]: readonly Channel<C>[] };
+
+/** What the delivery processor needs on top: adapters, keys to unseal, the shared circuit breaker. */
+export interface SenderDeps extends EngineDeps {
+  readonly keys: DerivedKeys;
+  readonly channels: ChannelSet;
+  readonly circuit: CircuitBreaker;
+  /** Pauses a channel's queue (BullMQ `worker.rateLimit`) when every provider answered 429. */
+  readonly rateLimit: (channel: ChannelName, ms: number) => Promise<void>;
+}

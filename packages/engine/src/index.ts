@@ -1,0 +1,9 @@
+export { parseSendReference, sendReference, statusCallbackUrl } from './callbacks.ts';
+export { circuitConfig, type EngineConfig, type EngineEnv, engineConfig, engineEnv } from './config.ts';
+export { createDeliveryProcessor } from './deliver.ts';
+export type { ChannelSet, EngineDeps, SenderDeps } from './deps.ts';
+export { type FailedSend, type FailoverOptions, type FailoverResult, failover } from './failover.ts';
+export { CARRIERS, createEngineMetrics, type EngineMetrics, type Outcome } from './metrics.ts';
+export { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
+export { applyReceipt, type Receipt, type ReceiptResult } from './receipts.ts';
+export { type ResendResult, resend } from './resend.ts';

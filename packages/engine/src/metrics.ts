@@ -1,0 +1,104 @@
+import { CHANNELS, type ChannelName, FAILOVER_REASONS, type ProviderName } from '@sendcode/policy';
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export const SEND_RESULTS = ['ok', 'retryable_error', 'permanent_error'] as const;
+export type SendResultLabel = (typeof SEND_RESULTS)[number];
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'undelivered', 'failed'] as const;
+export type DeliveryStatusLabel = (typeof DELIVERY_STATUSES)[number];
+
+/** Which providers can carry which channel: the only label pairs worth pre-initialising. */
+export const CARRIERS: Readonly<Record<ChannelName, readonly ProviderName[]>> = {
+  email: ['smtp'],
+  sms: ['twilio', 'vonage'],
+  voice: ['twilio', 'vonage'],
+};
+
+const OUTCOMES = ['approved', 'expired', 'locked', 'canceled', 'failed'] as const;
+/** Plan failovers by their reason, plus `provider_error`: the next provider of the same channel took over. */
+const FAILOVER_LABELS = [...FAILOVER_REASONS, 'provider_error'] as const;
+export type FailoverLabel = (typeof FAILOVER_LABELS)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * Delivery metrics, registered on the caller's registry: the workers count sends and failovers, the
+ * gateway counts receipts and the failovers they trigger. Every label value starts at 0 so rates
+ * work from the first scrape; labels never carry an id, a destination or a code.
+ */
+export function createEngineMetrics(registry: Registry) {
+  const registers = [registry];
+  const deliveries = new Counter({
+    name: 'sendcode_deliveries_total',
+    help: 'Messages by delivery status: sent = accepted by the provider; delivered/undelivered = receipts; failed = given up.',
+    labelNames: ['channel', 'provider', 'status'],
+    registers,
+  });
+  const attempts = new Counter({
+    name: 'sendcode_send_attempts_total',
+    help: 'Provider calls, by result.',
+    labelNames: ['channel', 'provider', 'result'],
+    registers,
+  });
+  const deliverySeconds = new Histogram({
+    name: 'sendcode_delivery_seconds',
+    help: 'From the send being queued to the provider accepting it.',
+    labelNames: ['channel', 'provider'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+    registers,
+  });
+  const receiptSeconds = new Histogram({
+    name: 'sendcode_receipt_seconds',
+    help: 'From the send being queued to its delivered receipt.',
+    labelNames: ['channel', 'provider'],
+    buckets: [0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120],
+    registers,
+  });
+  const failovers = new Counter({
+    name: 'sendcode_failovers_total',
+    help: 'Moves to the next step of a plan, by the channels involved and why.',
+    labelNames: ['from_channel', 'to_channel', 'reason'],
+    registers,
+  });
+  const completed = new Counter({
+    name: 'sendcode_verifications_completed_total',
+    help: 'Verifications that reached a final status, by outcome.',
+    labelNames: ['outcome'],
+    registers,
+  });
+  for (const channel of CHANNELS) {
+    for (const provider of CARRIERS[channel]) {
+      for (const status of DELIVERY_STATUSES) deliveries.inc({ channel, provider, status }, 0);
+      for (const result of SEND_RESULTS) attempts.inc({ channel, provider, result }, 0);
+      deliverySeconds.zero({ channel, provider });
+      receiptSeconds.zero({ channel, provider });
+    }
+    for (const to of CHANNELS) {
+      for (const reason of FAILOVER_LABELS)
+        failovers.inc({ from_channel: channel, to_channel: to, reason }, 0);
+    }
+  }
+  for (const outcome of OUTCOMES) completed.inc({ outcome }, 0);
+
+  return {
+    attempt(channel: ChannelName, provider: ProviderName, result: SendResultLabel) {
+      attempts.inc({ channel, provider, result });
+    },
+    delivery(
+      channel: ChannelName,
+      provider: ProviderName,
+      status: DeliveryStatusLabel,
+      secondsSinceQueued?: number,
+    ) {
+      deliveries.inc({ channel, provider, status });
+      if (secondsSinceQueued === undefined) return;
+      if (status === 'sent') deliverySeconds.observe({ channel, provider }, secondsSinceQueued);
+      if (status === 'delivered') receiptSeconds.observe({ channel, provider }, secondsSinceQueued);
+    },
+    failover(from: ChannelName, to: ChannelName, reason: FailoverLabel) {
+      failovers.inc({ from_channel: from, to_channel: to, reason });
+    },
+    completed(outcome: Outcome) {
+      completed.inc({ outcome });
+    },
+  };
+}
+export type EngineMetrics = ReturnType<typeof createEngineMetrics>;

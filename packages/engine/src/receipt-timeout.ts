@@ -1,0 +1,32 @@
+import type { DeliveryJob } from '@sendcode/store';
+import type { Job } from 'bullmq';
+import type { EngineDeps } from './deps.ts';
+import { failover } from './failover.ts';
+
+/**
+ * Fires a channel's receipt timeout after a send was accepted. If the send is still only `accepted`
+ * (no delivered or undelivered receipt came), the plan moves on with reason `no_receipt`; otherwise
+ * nothing happens. With no next step the verification stays pending: the code may still arrive.
+ */
+export function createReceiptTimeoutProcessor(deps: EngineDeps) {
+  return async function receiptTimeout(job: Job<DeliveryJob>): Promise<void> {
+    const { verificationId, send } = job.data;
+    const sent = await deps.store.getSend(verificationId, send);
+    if (sent?.status !== 'accepted') return;
+    const from = { verificationId, send, step: sent.step, channel: sent.channel };
+    const result = await failover(deps, from, 'no_receipt', {
+      failWhenExhausted: false,
+      requireSendStatus: 'accepted',
+    });
+    if (result === 'exhausted') {
+      await deps.store.appendEvent(verificationId, {
+        type: 'no_receipt',
+        at: deps.now(),
+        step: sent.step,
+        channel: sent.channel,
+        ...(sent.provider ? { provider: sent.provider } : {}),
+        detail: { send, next: 'none' },
+      });
+    }
+  };
+}

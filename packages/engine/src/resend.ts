@@ -1,0 +1,36 @@
+import type { ChannelName } from '@sendcode/policy';
+import type { AdvanceOutcome, VerificationRecord } from '@sendcode/store';
+import type { EngineDeps } from './deps.ts';
+
+export type ResendResult =
+  | { readonly ok: true; readonly send: number; readonly step: number; readonly channel: ChannelName }
+  | { readonly ok: false; readonly reason: 'channel_not_in_plan' }
+  | Exclude<AdvanceOutcome, { ok: true }>;
+
+/**
+ * "Use another option": sends the same code again, on `channel` if given (its first step in the plan)
+ * or on the current step. The cooldown since the last send and the cap on sends are checked in the
+ * same atomic step that records the resend.
+ */
+export async function resend(
+  deps: EngineDeps,
+  record: VerificationRecord,
+  channel: ChannelName | undefined,
+): Promise<ResendResult> {
+  const step = channel ? record.planMasked.findIndex((s) => s.channel === channel) : record.step;
+  const target = record.planMasked[step];
+  if (!target) return { ok: false, reason: 'channel_not_in_plan' };
+  const now = deps.now();
+  const outcome = await deps.store.advance(record.id, {
+    kind: 'resend',
+    step,
+    channel: target.channel,
+    nowMs: now,
+    maxSends: deps.config.maxSends,
+    cooldownMs: deps.config.resendCooldownMs,
+    event: { type: 'resend', at: now, step, channel: target.channel, to: target.to },
+  });
+  if (!outcome.ok) return outcome;
+  await deps.queues.add(target.channel, { verificationId: record.id, step, send: outcome.send });
+  return { ok: true, send: outcome.send, step, channel: target.channel };
+}

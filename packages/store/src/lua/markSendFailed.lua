@@ -1,0 +1,34 @@
+--[[
+  The worker gave up on a send: queued or accepted -> failed, with the time. No event: the caller
+  appends its own, with the reason. A send already failed, delivered or undelivered is left alone,
+  and nothing is written for a verification or send that is gone.
+
+  Input:
+    KEYS[1] verification hash
+    KEYS[2] sends hash
+
+    ARGV[1] send number
+    ARGV[2] now, epoch ms
+
+  Output:
+    1 marked failed
+    0 nothing to change
+]]
+local recordKey, sendsKey = KEYS[1], KEYS[2]
+local sendField, now = ARGV[1], tonumber(ARGV[2])
+
+if redis.call('EXISTS', recordKey) == 0 then
+  return 0
+end
+local raw = redis.call('HGET', sendsKey, sendField)
+if not raw then
+  return 0
+end
+local send = cjson.decode(raw)
+if send.status ~= 'queued' and send.status ~= 'accepted' then
+  return 0
+end
+send.status = 'failed'
+send.failedAt = now
+redis.call('HSET', sendsKey, sendField, cjson.encode(send))
+return 1

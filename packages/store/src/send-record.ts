@@ -1,0 +1,75 @@
+import type { ChannelName } from '@sendcode/policy';
+import { StoreError } from './errors.ts';
+import type { SendRecord } from './types.ts';
+import { isChannel, isInteger, isPlainObject, isProvider, isSendStatus } from './values.ts';
+
+/**
+ * How a send is stored: one field of the verification's sends hash, named by the send number, holding
+ * the `SendRecord` as JSON. Scripts create and update them with cjson; this side builds the first one
+ * and reads them back strictly.
+ */
+
+/** JSON of a send that has just been queued. */
+export function encodeQueuedSend(send: number, step: number, channel: ChannelName, nowMs: number): string {
+  return JSON.stringify({ send, step, channel, status: 'queued', queuedAt: nowMs });
+}
+
+function malformed(send: number, problem: string): StoreError {
+  return new StoreError('malformed_send', `send ${send}: ${problem}`);
+}
+
+function optionalInteger(value: unknown, name: string, send: number): number | undefined {
+  if (value === undefined || isInteger(value)) return value;
+  throw malformed(send, `"${name}" is not an integer`);
+}
+
+/**
+ * Parses the JSON stored under field `send` strictly: a missing or mistyped property, or a send number
+ * that is not the field's, throws `malformed_send` naming the property. Unknown properties are dropped.
+ */
+export function decodeSend(send: number, raw: string): SendRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (cause) {
+    throw new StoreError('malformed_send', `send ${send}: not JSON`, { cause });
+  }
+  if (!isPlainObject(value)) throw malformed(send, 'is not an object');
+  if (value.send !== send) throw malformed(send, '"send" is not the field it is stored under');
+  const { step, channel, status, queuedAt, provider, providerMessageId } = value;
+  if (!isInteger(step) || step < 0) throw malformed(send, '"step" is not a non-negative integer');
+  if (!isChannel(channel)) throw malformed(send, '"channel" is not a known channel');
+  if (!isSendStatus(status)) throw malformed(send, '"status" is not a known send status');
+  if (!isInteger(queuedAt)) throw malformed(send, '"queuedAt" is not an integer');
+  if (provider !== undefined && !isProvider(provider))
+    throw malformed(send, '"provider" is not a known provider');
+  if (providerMessageId !== undefined && typeof providerMessageId !== 'string') {
+    throw malformed(send, '"providerMessageId" is not a string');
+  }
+  const acceptedAt = optionalInteger(value.acceptedAt, 'acceptedAt', send);
+  const receiptAt = optionalInteger(value.receiptAt, 'receiptAt', send);
+  const failedAt = optionalInteger(value.failedAt, 'failedAt', send);
+  return {
+    send,
+    step,
+    channel,
+    status,
+    queuedAt,
+    ...(provider === undefined ? {} : { provider }),
+    ...(providerMessageId === undefined ? {} : { providerMessageId }),
+    ...(acceptedAt === undefined ? {} : { acceptedAt }),
+    ...(receiptAt === undefined ? {} : { receiptAt }),
+    ...(failedAt === undefined ? {} : { failedAt }),
+  };
+}
+
+/** Every send of an `HGETALL` reply, ordered by send number; a field that is not a number is malformed. */
+export function decodeSends(hash: Readonly<Record<string, string>>): SendRecord[] {
+  return Object.entries(hash)
+    .map(([field, raw]) => {
+      const send = /^[1-9]\d{0,8}$/.test(field) ? Number(field) : Number.NaN;
+      if (Number.isNaN(send)) throw new StoreError('malformed_send', 'a sends field is not a send number');
+      return decodeSend(send, raw);
+    })
+    .sort((a, b) => a.send - b.send);
+}
