@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
+import { testRedis } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
 import type { AdvanceInput } from './sends.ts';
-import { newVerification, T0 } from './test-support.ts';
+import { newVerification, openStore, T0 } from './test-support.ts';
 import { createVerificationStore, type VerificationStore } from './verification-store.ts';
 
 let redis: Redis;
@@ -11,14 +11,9 @@ let store: VerificationStore;
 let prefix: string;
 
 beforeAll(() => {
-  redis = testRedis();
-  prefix = uniquePrefix('advance');
-  store = createVerificationStore({ redis, prefix });
+  ({ redis, store, prefix } = openStore('advance'));
 });
-
-afterAll(async () => {
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 /** A failover to plan step 1 (sms) at `nowMs`. */
 function failover(nowMs: number, more: Partial<AdvanceInput> = {}): AdvanceInput {

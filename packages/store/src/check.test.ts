@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
+import { testRedis } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
-import { newVerification, RIGHT, T0, WRONG } from './test-support.ts';
+import { newVerification, openStore, RIGHT, T0, WRONG } from './test-support.ts';
 import { createVerificationStore, type VerificationStore } from './verification-store.ts';
 
 const RETENTION = 3600;
@@ -12,14 +12,9 @@ let store: VerificationStore;
 let prefix: string;
 
 beforeAll(() => {
-  redis = testRedis();
-  prefix = uniquePrefix('check');
-  store = createVerificationStore({ redis, prefix, retentionSeconds: RETENTION });
+  ({ redis, store, prefix } = openStore('check', { retentionSeconds: RETENTION }));
 });
-
-afterAll(async () => {
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 async function sealedFields(id: string): Promise<(string | null)[]> {
   return redis.hmget(verificationKeys(prefix, id).record, 'sealedCode', 'sealedPlan');

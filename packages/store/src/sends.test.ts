@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
 import type { AcceptedEvent } from './sends.ts';
-import { newVerification, RIGHT, T0 } from './test-support.ts';
-import { createVerificationStore, type VerificationStore } from './verification-store.ts';
+import { newVerification, openStore, RIGHT, T0 } from './test-support.ts';
+import type { VerificationStore } from './verification-store.ts';
 
 const RETENTION = 3600;
 
@@ -13,14 +12,9 @@ let store: VerificationStore;
 let prefix: string;
 
 beforeAll(() => {
-  redis = testRedis();
-  prefix = uniquePrefix('sends');
-  store = createVerificationStore({ redis, prefix, retentionSeconds: RETENTION });
+  ({ redis, store, prefix } = openStore('sends', { retentionSeconds: RETENTION }));
 });
-
-afterAll(async () => {
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 const accepted = (at: number, providerMessageId = 'SM1'): AcceptedEvent => ({
   at,

@@ -1,4 +1,6 @@
+import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import type { NewVerification } from './types.ts';
+import { createVerificationStore, type VerificationStoreOptions } from './verification-store.ts';
 
 /**
  * Test-only fixtures for the store's suites (not exported by the package).
@@ -44,3 +46,10 @@ export function newVerification(overrides: Partial<NewVerification> = {}): NewVe
 /** The right hash for `newVerification()` and a wrong one of the same length. */
 export const RIGHT = 'a'.repeat(64);
 export const WRONG = `${'a'.repeat(63)}b`;
+
+/** A store on the run's Redis under a prefix of its own; the caller quits `redis` in afterAll. */
+export function openStore(label: string, options: Omit<VerificationStoreOptions, 'redis' | 'prefix'> = {}) {
+  const redis = testRedis();
+  const prefix = uniquePrefix(label);
+  return { redis, prefix, store: createVerificationStore({ redis, prefix, ...options }) };
+}

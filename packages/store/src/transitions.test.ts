@@ -1,23 +1,17 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
-import { newVerification, RIGHT, T0 } from './test-support.ts';
-import { createVerificationStore, type VerificationStore } from './verification-store.ts';
+import { newVerification, openStore, RIGHT, T0 } from './test-support.ts';
+import type { VerificationStore } from './verification-store.ts';
 
 let redis: Redis;
 let store: VerificationStore;
 let prefix: string;
 
 beforeAll(() => {
-  redis = testRedis();
-  prefix = uniquePrefix('transitions');
-  store = createVerificationStore({ redis, prefix, retentionSeconds: 3600 });
+  ({ redis, store, prefix } = openStore('transitions', { retentionSeconds: 3600 }));
 });
-
-afterAll(async () => {
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 describe('cancel', () => {
   it('cancels a pending verification once and drops its sealed fields', async () => {

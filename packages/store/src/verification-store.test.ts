@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
+import { uniquePrefix } from '../../../test/helpers/redis.ts';
 import { StoreError } from './errors.ts';
 import { verificationKeys } from './keys.ts';
-import { newVerification, T0 } from './test-support.ts';
+import { newVerification, openStore, T0 } from './test-support.ts';
 import { createVerificationStore, type VerificationStore } from './verification-store.ts';
 
 let redis: Redis;
@@ -11,14 +11,9 @@ let store: VerificationStore;
 let prefix: string;
 
 beforeAll(() => {
-  redis = testRedis();
-  prefix = uniquePrefix('store');
-  store = createVerificationStore({ redis, prefix, retentionSeconds: 3600, timelineRetentionSeconds: 7200 });
+  ({ redis, store, prefix } = openStore('store', { retentionSeconds: 3600, timelineRetentionSeconds: 7200 }));
 });
-
-afterAll(async () => {
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 describe('create and get', () => {
   it('round-trips every field and starts pending', async () => {
