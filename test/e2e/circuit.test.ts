@@ -22,7 +22,9 @@ describe('the circuit breaker of a provider API, shared through Redis', () => {
   }
   const gauge = async (provider: string) => {
     const metrics = await (await fetch(`${system.workers.url}/metrics`)).text();
-    const line = new RegExp(`sendcode_provider_circuit_open\\{provider="${provider}",channel="sms"\\} (\\d)`).exec(metrics);
+    const line = new RegExp(
+      `sendcode_provider_circuit_open\\{provider="${provider}",channel="sms"\\} (\\d)`,
+    ).exec(metrics);
     return Number(line?.[1]);
   };
 
