@@ -138,4 +138,18 @@ describe('a transient error on the only provider', () => {
     // The retry waited for the backoff (200 ms ± 50 %), it did not spin.
     expect(Date.parse(sent.at) - Date.parse(failed.at)).toBeGreaterThanOrEqual(100);
   });
+
+  it('a 429 pauses the queue instead of spending an attempt', async () => {
+    system.sandbox.clearFaults();
+    await system.fault({ provider: 'twilio', channel: 'sms', mode: 'error', status: 429, count: 2 });
+    const created = await system.api('POST', '/v1/verifications', { to: '+819012340006' });
+    const [sms] = await system.messagesFor('+819012340006');
+    expect(sms).toMatchObject({ provider: 'twilio' });
+    const body = (await system.api('GET', `/v1/verifications/${created.body.id}`)).body;
+    const failed = body.timeline.filter((e: ApiEvent) => e.type === 'send_failed');
+    expect(failed.map((e: ApiEvent) => e.detail?.kind)).toEqual(['rate_limited', 'rate_limited']);
+    // Both throttled runs were attempt 1: the send still had all its attempts when it went out.
+    expect(failed.map((e: ApiEvent) => e.detail?.attempt)).toEqual([1, 1]);
+    expect(body.timeline.find((e: ApiEvent) => e.type === 'sent')).toMatchObject({ detail: { attempt: 1 } });
+  });
 });
