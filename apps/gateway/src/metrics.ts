@@ -5,6 +5,29 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export const CHECK_RESULTS = ['valid', 'invalid', 'expired', 'locked'] as const;
 export type CheckResult = (typeof CHECK_RESULTS)[number];
 
+/** What a 429 was about, as counted in `sendcode_rate_limited_total`. */
+export const LIMIT_SCOPES = [
+  'destination',
+  'destination_day',
+  'account',
+  'ip',
+  'client',
+  'prefix',
+  'spend',
+  'resend',
+  'sends',
+] as const;
+export type LimitScope = (typeof LIMIT_SCOPES)[number];
+
+/** Why a start was refused with 403 `destination_blocked`, as counted in `sendcode_blocked_total`. */
+export const BLOCK_REASONS = ['country', 'prefix_suspended'] as const;
+export type BlockReason = (typeof BLOCK_REASONS)[number];
+
+/** Webhook providers and why a request was refused, for `sendcode_webhook_rejected_total`. */
+export const WEBHOOK_PROVIDERS = ['twilio', 'vonage'] as const;
+export const WEBHOOK_REJECTIONS = ['unsigned', 'invalid_signature', 'replayed'] as const;
+export type WebhookRejection = (typeof WEBHOOK_REJECTIONS)[number];
+
 /** Purposes outside the known list are counted as `other`, so clients cannot inflate label cardinality. */
 const PURPOSE_LABELS = [...PURPOSES, 'other'] as const;
 
@@ -37,9 +60,31 @@ export function createGatewayMetrics(registry: Registry) {
     timeToVerify.zero({ channel });
   }
   for (const result of CHECK_RESULTS) checks.inc({ result }, 0);
+  const limited = new Counter({
+    name: 'sendcode_rate_limited_total',
+    help: 'Requests refused with 429, by the limit that refused them.',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
+  const blocked = new Counter({
+    name: 'sendcode_blocked_total',
+    help: 'Starts refused by the fraud guard (403 destination_blocked), by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const webhookRejected = new Counter({
+    name: 'sendcode_webhook_rejected_total',
+    help: 'Provider webhooks refused: unsigned, badly signed or replayed.',
+    labelNames: ['provider', 'reason'],
+    registers: [registry],
+  });
+  for (const scope of LIMIT_SCOPES) limited.inc({ scope }, 0);
+  for (const reason of BLOCK_REASONS) blocked.inc({ reason }, 0);
+  for (const provider of WEBHOOK_PROVIDERS) {
+    for (const reason of WEBHOOK_REJECTIONS) webhookRejected.inc({ provider, reason }, 0);
+  }
 
   return {
-    registry,
     started(channel: ChannelName, purpose: string) {
       const label = (PURPOSES as readonly string[]).includes(purpose) ? purpose : 'other';
       started.inc({ channel, purpose: label });
@@ -49,6 +94,15 @@ export function createGatewayMetrics(registry: Registry) {
     },
     verified(channel: ChannelName, seconds: number) {
       timeToVerify.observe({ channel }, seconds);
+    },
+    limited(scope: LimitScope) {
+      limited.inc({ scope });
+    },
+    blocked(reason: BlockReason) {
+      blocked.inc({ reason });
+    },
+    webhookRejected(provider: (typeof WEBHOOK_PROVIDERS)[number], reason: WebhookRejection) {
+      webhookRejected.inc({ provider, reason });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { applyReceipt, parseSendReference, type Receipt } from '@sendcode/engine';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
@@ -26,7 +26,7 @@ export function badSignature(): ApiError {
  * Common tail of every receipt webhook: refuse a replay, apply the receipt, answer 200 so the provider
  * stops retrying. If applying fails the nonce is released, so the provider's own retry can succeed.
  */
-export async function receive(deps: GatewayDeps, webhook: VerifiedWebhook, res: Response, _req: Request) {
+export async function receive(deps: GatewayDeps, webhook: VerifiedWebhook, res: Response) {
   if (!(await deps.nonces.claim(webhook.scope, webhook.nonce, 86_400))) {
     throw new ApiError('webhook_replayed', 'This signed request was already received.');
   }

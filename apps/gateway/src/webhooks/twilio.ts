@@ -46,6 +46,6 @@ export function twilioStatus(deps: GatewayDeps): RequestHandler {
             },
           }
         : undefined;
-    await receive(deps, { scope: 'twilio', nonce: signature, receipt, reference: req.query.ref }, res, req);
+    await receive(deps, { scope: 'twilio', nonce: signature, receipt, reference: req.query.ref }, res);
   };
 }

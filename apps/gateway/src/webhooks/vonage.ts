@@ -61,12 +61,7 @@ export function vonageSms(deps: GatewayDeps): RequestHandler {
             detail: { providerStatus: params.status ?? '', providerCode: params['err-code'] ?? '' },
           }
         : undefined;
-    await receive(
-      deps,
-      { scope: 'vonage-sms', nonce: sig, receipt, reference: params['client-ref'] },
-      res,
-      req,
-    );
+    await receive(deps, { scope: 'vonage-sms', nonce: sig, receipt, reference: params['client-ref'] }, res);
   };
 }
 
@@ -104,12 +99,7 @@ export function vonageVoice(deps: GatewayDeps): RequestHandler {
             detail: { providerStatus: String(event.status) },
           }
         : undefined;
-    await receive(
-      deps,
-      { scope: 'vonage-voice', nonce: claims.jti, receipt, reference: req.query.ref },
-      res,
-      req,
-    );
+    await receive(deps, { scope: 'vonage-voice', nonce: claims.jti, receipt, reference: req.query.ref }, res);
   };
 }
 
