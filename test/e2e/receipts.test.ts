@@ -199,7 +199,9 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     expect(await replay.json()).toMatchObject({ error: { code: 'webhook_replayed' } });
     const metrics = await (await fetch(`${system.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/sendcode_webhook_rejected_total\{provider="twilio",reason="replayed"\} 1\b/);
-    expect(metrics).toMatch(/sendcode_webhook_rejected_total\{provider="twilio",reason="invalid_signature"\} 2\b/);
+    expect(metrics).toMatch(
+      /sendcode_webhook_rejected_total\{provider="twilio",reason="invalid_signature"\} 2\b/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     const view = (await system.api('GET', `/v1/verifications/${id}`)).body;
     expect(types(view.timeline).filter((type: string) => type === 'failover')).toHaveLength(1);
