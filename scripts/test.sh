@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-redis.sh
+bash scripts/ensure-prometheus.sh
 exec npx vitest run "$@"

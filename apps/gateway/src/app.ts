@@ -4,6 +4,7 @@ import { checkCode } from './checks/check.ts';
 import type { GatewayDeps } from './deps.ts';
 import { ApiError, isApiError } from './errors.ts';
 import { health } from './health.ts';
+import { httpMetrics } from './http-metrics.ts';
 import { createVerification } from './verifications/create.ts';
 import { cancelVerification, getVerification } from './verifications/read-cancel.ts';
 import { resendVerification } from './verifications/resend.ts';
@@ -16,6 +17,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.set('trust proxy', false);
   const requireScope = createAuthenticator(deps.config.SENDCODE_API_KEYS);
 
+  app.use(httpMetrics(deps.registry));
   app.use(health(deps));
 
   const v1 = express.Router();
@@ -53,6 +55,7 @@ function errorHandler(deps: GatewayDeps): ErrorRequestHandler {
     if (!known || apiError.status >= 500) {
       deps.logger.error({ err: error, method: req.method, route: req.route?.path }, 'request failed');
     }
+    if (apiError.retryAfter !== undefined) res.set('Retry-After', String(apiError.retryAfter));
     res.status(apiError.status).json(apiError.toJSON());
   };
 }

@@ -1,7 +1,16 @@
 import type { EngineDeps } from '@sendcode/engine';
-import type { DerivedKeys } from '@sendcode/policy';
+import type { KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import type { DeliveryQueues, NonceStore, VerificationStore } from '@sendcode/store';
+import type {
+  Admission,
+  DeliveryQueues,
+  IdempotencyStore,
+  NonceStore,
+  PrefixGuard,
+  SpendLedger,
+  SupportIndex,
+  VerificationStore,
+} from '@sendcode/store';
 import type { Registry } from 'prom-client';
 import type { GatewayEnv } from './config.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -13,7 +22,13 @@ export interface GatewayDeps {
   readonly publicUrl: string;
   readonly store: VerificationStore;
   readonly queues: DeliveryQueues;
-  readonly keys: DerivedKeys;
+  /** Current and previous keys: seals, code HMACs and lookup hashes (rotation by key id). */
+  readonly ring: KeyRing;
+  readonly admission: Admission;
+  readonly idempotency: IdempotencyStore;
+  readonly prefixGuard: PrefixGuard;
+  readonly supportIndex: SupportIndex;
+  readonly spend: SpendLedger;
   /** Failover on receipts, resend, and the delivery and outcome metrics. */
   readonly engine: EngineDeps;
   /** Seen webhook signatures, so a replayed one is refused. */

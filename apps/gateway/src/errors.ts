@@ -12,11 +12,14 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   invalid_signature: 403,
+  destination_blocked: 403,
   webhook_replayed: 403,
   not_found: 404,
   method_not_allowed: 405,
   verification_not_pending: 409,
+  idempotency_key_in_use: 409,
   payload_too_large: 413,
+  idempotency_key_reused: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   resend_too_soon: 429,
@@ -31,16 +34,20 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: ApiErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Seconds for the `Retry-After` header of a 429 or 503. */
+  readonly retryAfter: number | undefined;
 
   constructor(
     code: ApiErrorCode,
     message: string,
     details?: Record<string, unknown>,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number },
   ) {
     super(message, options);
     this.code = code;
     this.details = details;
+    const ms = options?.retryAfterMs;
+    this.retryAfter = ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
   }
 
   get status(): number {

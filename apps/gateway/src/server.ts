@@ -1,9 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEngineMetrics, engineConfig } from '@sendcode/engine';
-import { deriveKeys } from '@sendcode/policy';
+import { createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import { createDeliveryQueues, createNonceStore, createVerificationStore } from '@sendcode/store';
+import {
+  createAdmission,
+  createDeliveryQueues,
+  createIdempotencyStore,
+  createNonceStore,
+  createPrefixGuard,
+  createSpendLedger,
+  createSupportIndex,
+  createVerificationStore,
+} from '@sendcode/store';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
@@ -43,7 +52,12 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     publicUrl: engine.publicUrl,
     store,
     queues,
-    keys: deriveKeys(config.SENDCODE_SECRET),
+    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
+    admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
+    idempotency: createIdempotencyStore({ redis, prefix: config.SENDCODE_PREFIX }),
+    prefixGuard: createPrefixGuard({ redis, prefix: config.SENDCODE_PREFIX }),
+    supportIndex: createSupportIndex({ redis, prefix: config.SENDCODE_PREFIX }),
+    spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     engine: {
       store,
       queues,

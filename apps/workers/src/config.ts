@@ -14,6 +14,8 @@ export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
   WORKERS_METRICS_PORT: port(9464),
   WORKERS_HOST: z.string().default('127.0.0.1'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Export queue depth and age. With several worker processes, exactly one sets this (others `false`). */
+  WORKERS_EXPORT_QUEUE_METRICS: z.stringbool().default(true),
   /** Provider order per channel; providers without credentials are skipped. */
   SMS_PROVIDERS: providerList('twilio,vonage'),
   VOICE_PROVIDERS: providerList('twilio,vonage'),

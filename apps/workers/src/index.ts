@@ -1,2 +1,3 @@
 export { type WorkersEnv, workersEnv } from './config.ts';
+export { registerQueueMetrics } from './queue-metrics.ts';
 export { type RunningWorkers, startWorkers } from './workers.ts';

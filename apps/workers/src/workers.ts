@@ -8,12 +8,13 @@ import {
   createReceiptTimeoutProcessor,
   engineConfig,
 } from '@sendcode/engine';
-import { CHANNELS, type ChannelName, deriveKeys } from '@sendcode/policy';
+import { CHANNELS, type ChannelName, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
   createCircuitBreaker,
   createDeliveryQueues,
   createDeliveryWorker,
+  createSpendLedger,
   createVerificationStore,
 } from '@sendcode/store';
 import type { Worker } from 'bullmq';
@@ -21,6 +22,7 @@ import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
 import { buildChannels } from './providers.ts';
+import { registerQueueMetrics } from './queue-metrics.ts';
 
 export interface RunningWorkers {
   /** Base URL of the metrics server (`/metrics`, `/healthz`). */
@@ -64,7 +66,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
   const senders = new Map<ChannelName, Worker>();
   const deliver = createDeliveryProcessor({
     ...deps,
-    keys: deriveKeys(config.SENDCODE_SECRET),
+    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
+    spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     channels,
     circuit,
     rateLimit: async (channel, ms) => senders.get(channel)?.rateLimit(ms),
@@ -93,6 +96,10 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       }
     },
   });
+
+  if (config.WORKERS_EXPORT_QUEUE_METRICS) {
+    registerQueueMetrics(registry, Object.values(queues.queues), logger);
+  }
 
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {

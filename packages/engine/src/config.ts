@@ -1,5 +1,7 @@
+import type { Settings } from '@sendcode/policy';
 import type { RetryOptions } from '@sendcode/store';
 import { z } from 'zod';
+import { loadSettings } from './settings.ts';
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -26,6 +28,18 @@ export const engineEnv = z.object({
    * The gateway's externally reachable base URL, where providers post receipts. Without it no
    * receipts are asked for, so no receipt timeouts run either.
    */
+  /** Path of the policy settings file (limits, fraud guard, costs, routing, clients); default: built-in. */
+  SENDCODE_SETTINGS: z.string().optional(),
+  /** Earlier values of SENDCODE_SECRET, comma-separated, still accepted while their data lives (key rotation). */
+  SENDCODE_PREVIOUS_SECRETS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((secret) => secret.trim())
+        .filter(Boolean),
+    ),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -40,10 +54,12 @@ export interface EngineConfig {
   readonly receiptTimeoutMs: { readonly sms: number; readonly voice: number };
   readonly publicUrl: string | undefined;
   readonly retry: RetryOptions;
+  readonly settings: Settings;
 }
 
 export function engineConfig(env: EngineEnv): EngineConfig {
   return {
+    settings: loadSettings(env.SENDCODE_SETTINGS),
     maxSends: env.MAX_SENDS,
     resendCooldownMs: env.RESEND_COOLDOWN_SECONDS * 1000,
     receiptTimeoutMs: {

@@ -2,13 +2,17 @@ import { type Channel, type DeliveryErrorKind, isDeliveryError } from '@sendcode
 import {
   type ChannelName,
   canRetry,
+  clientSettings,
+  emailFailoverMs,
   type MessageContext,
   maskDestination,
-  open,
+  openWith,
   type PlanStep,
+  parseDestination,
   renderMessage,
+  sendCost,
 } from '@sendcode/policy';
-import { BACKOFF_JITTER, type DeliveryJob } from '@sendcode/store';
+import { BACKOFF_JITTER, type DeliveryJob, spendDay, type VerificationRecord } from '@sendcode/store';
 import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import { sendReference, statusCallbackUrl } from './callbacks.ts';
 import type { SenderDeps } from './deps.ts';
@@ -36,12 +40,15 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
  * - `rate_limited` from every provider → the queue pauses without spending an attempt;
  * - every circuit open → the plan moves on (or waits for a probe when it has nowhere to go).
  *
+ * SMS and calls are charged to the client's daily spend before the first provider is called (and
+ * refunded if none accepts); a client over its cap gets nothing more sent that day.
+ *
  * A job that runs again after its send was accepted (stalled, or retried after a crash) sends nothing:
  * the send is `accepted` in the store. The one remaining window is a crash after the provider accepted
  * and before `markAccepted` ran: that send goes out twice, with the same code.
  */
 export function createDeliveryProcessor(deps: SenderDeps) {
-  const { store, keys, logger } = deps;
+  const { store, ring, logger, config } = deps;
 
   return async function deliver(job: Job<DeliveryJob>): Promise<void> {
     const { verificationId, send } = job.data;
@@ -54,17 +61,21 @@ export function createDeliveryProcessor(deps: SenderDeps) {
       logger.debug({ verificationId, send }, 'send superseded or already accepted');
       return;
     }
-    const plan = JSON.parse(open(keys.seal, record.sealedPlan)) as PlanStep[];
+    const plan = JSON.parse(openWith(ring, record.sealedPlan)) as PlanStep[];
     const target = plan[job.data.step];
     if (!target) throw new UnrecoverableError(`plan has no step ${job.data.step}`);
+    const templates = clientSettings(config.settings, record.client).templates;
     const context: MessageContext = {
-      code: open(keys.seal, record.sealedCode),
+      code: openWith(ring, record.sealedCode),
       brand: record.brand,
       locale: record.locale,
-      ttlSeconds: record.ttlSeconds,
+      ttlSeconds: Math.max(1, Math.floor((record.expiresAt - deps.now()) / 1000)),
       purpose: record.purpose,
+      senderName: templates.senderName,
+      webOtpOrigin: templates.webOtpOrigin,
+      url: templates.url,
     };
-    await sendStep(deps, job, target.channel, target.to, context, record.expiresAt);
+    await sendStep(deps, job, record, plan, target.channel, target.to, context);
   };
 }
 
@@ -72,10 +83,11 @@ export function createDeliveryProcessor(deps: SenderDeps) {
 async function sendStep<C extends ChannelName>(
   deps: SenderDeps,
   job: Job<DeliveryJob>,
+  record: VerificationRecord,
+  plan: readonly PlanStep[],
   channel: C,
   to: string,
   context: MessageContext,
-  expiresAt: number,
 ): Promise<void> {
   const { store, circuit, metrics, config } = deps;
   const { verificationId, step, send } = job.data;
@@ -84,6 +96,24 @@ async function sendStep<C extends ChannelName>(
   const message = renderMessage(channel, context);
   const reference = sendReference(verificationId, send);
   const kinds: DeliveryErrorKind[] = [];
+  const charge = await chargeSpend(deps, record, channel, to);
+  if (!charge) {
+    await store.appendEvent(verificationId, {
+      type: 'send_failed',
+      at: deps.now(),
+      step,
+      channel,
+      to: maskDestination(to),
+      detail: { kind: 'spend_cap', attempt },
+    });
+    const outcome = await store.markFailed(verificationId, deps.now(), {
+      reason: 'spend_cap',
+      step,
+      channel,
+    });
+    if (outcome.found && outcome.transitioned) metrics.completed('failed');
+    throw new UnrecoverableError(`${channel}: the client's daily spend cap is reached`);
+  }
 
   const adapters = deps.channels[channel] as readonly Channel<C>[];
   for (const adapter of adapters) {
@@ -114,10 +144,9 @@ async function sendStep<C extends ChannelName>(
       await circuit.record(breaker, 'success', deps.now());
       metrics.attempt(channel, provider, 'ok');
       metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
-      const timeoutMs = receiptTimeoutMs(config, channel);
-      if (recorded === 'recorded' && callback && timeoutMs) {
-        await deps.queues.addReceiptTimeout(job.data, timeoutMs);
-      }
+      const waitMs = receiptWaitMs(deps, channel, callback, plan, step);
+      if (recorded === 'recorded' && waitMs !== undefined)
+        await deps.queues.addReceiptTimeout(job.data, waitMs);
       return;
     }
 
@@ -132,6 +161,7 @@ async function sendStep<C extends ChannelName>(
     const detail = { kind, attempt, ...(providerCode ? { providerCode } : {}) };
     await store.appendEvent(verificationId, { type: 'send_failed', at: deps.now(), ...where, detail });
     if (kind === 'permanent') {
+      await charge.refund();
       metrics.delivery(channel, provider, 'failed');
       await store.markSendFailed(verificationId, send, deps.now());
       await failover(deps, failed, 'permanent_error', { failWhenExhausted: true });
@@ -140,6 +170,7 @@ async function sendStep<C extends ChannelName>(
     if (adapter !== adapters.at(-1)) metrics.failover(channel, channel, 'provider_error');
   }
 
+  await charge.refund();
   if (kinds.length > 0 && kinds.every((kind) => kind === 'rate_limited')) {
     await deps.rateLimit(channel, RATE_LIMIT_PAUSE_MS);
     throw new RateLimitError();
@@ -150,7 +181,7 @@ async function sendStep<C extends ChannelName>(
     backoffMs: config.retry.backoffMs,
     jitter: BACKOFF_JITTER,
     now: deps.now(),
-    expiresAt,
+    expiresAt: record.expiresAt,
   });
   if (kinds.length === 0) {
     // Every provider's circuit is open: move on now if the plan has somewhere to go, else wait for a probe.
@@ -165,6 +196,44 @@ async function sendStep<C extends ChannelName>(
   throw new UnrecoverableError(`${channel}: retries exhausted`);
 }
 
-function receiptTimeoutMs(config: SenderDeps['config'], channel: ChannelName): number | undefined {
-  return channel === 'email' ? undefined : config.receiptTimeoutMs[channel];
+/**
+ * How long to wait for a sign of delivery before the plan moves on: the channel's receipt timeout for
+ * SMS and calls (when receipts were asked for), a short wait for carrier mail when the plan has a
+ * next step (such mail is often filtered without a bounce), nothing for other email.
+ */
+function receiptWaitMs(
+  deps: SenderDeps,
+  channel: ChannelName,
+  callback: string | undefined,
+  plan: readonly PlanStep[],
+  step: number,
+): number | undefined {
+  const { config } = deps;
+  if (channel !== 'email') return callback ? config.receiptTimeoutMs[channel] : undefined;
+  const current = plan[step];
+  return current && step + 1 < plan.length ? emailFailoverMs(current, config.settings) : undefined;
+}
+
+/** Charges an SMS or call to the client's day; undefined when that would pass its cap. */
+async function chargeSpend(
+  deps: SenderDeps,
+  record: VerificationRecord,
+  channel: ChannelName,
+  to: string,
+): Promise<{ refund(): Promise<void> } | undefined> {
+  const free = { refund: async () => {} };
+  if (channel === 'email') return free;
+  const parsed = parseDestination(to);
+  const country = parsed.ok && parsed.destination.kind === 'phone' ? parsed.destination.country : undefined;
+  const micros = Math.round(sendCost(deps.config.settings, country, channel) * 1_000_000);
+  const cap = clientSettings(deps.config.settings, record.client).dailySpendCap;
+  const day = spendDay(deps.now());
+  const charged = await deps.spend.charge(
+    record.client,
+    day,
+    micros,
+    cap === null ? undefined : Math.round(cap * 1e6),
+  );
+  if (!charged.ok) return undefined;
+  return { refund: () => deps.spend.refund(record.client, day, micros) };
 }

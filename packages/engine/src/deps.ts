@@ -1,7 +1,7 @@
 import type { Channel } from '@sendcode/channels';
-import type { ChannelName, DerivedKeys } from '@sendcode/policy';
+import type { ChannelName, KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import type { CircuitBreaker, DeliveryQueues, VerificationStore } from '@sendcode/store';
+import type { CircuitBreaker, DeliveryQueues, SpendLedger, VerificationStore } from '@sendcode/store';
 import type { EngineConfig } from './config.ts';
 import type { EngineMetrics } from './metrics.ts';
 
@@ -23,9 +23,10 @@ export interface EngineDeps {
 /** Adapters per channel, in the order to try them. */
 export type ChannelSet = { readonly [C in ChannelName]: readonly Channel<C>[] };
 
-/** What the delivery processor needs on top: adapters, keys to unseal, the shared circuit breaker. */
+/** What the delivery processor needs on top: adapters, keys to unseal, circuit breakers, the spend ledger. */
 export interface SenderDeps extends EngineDeps {
-  readonly keys: DerivedKeys;
+  readonly ring: KeyRing;
+  readonly spend: SpendLedger;
   readonly channels: ChannelSet;
   readonly circuit: CircuitBreaker;
   /** Pauses a channel's queue (BullMQ `worker.rateLimit`) when every provider answered 429. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destinationWarnings, isCarrierMailDomain } from './carrier-mail.ts';
+import { CARRIER_MAIL_DOMAINS, destinationWarnings, isCarrierMailDomain } from './carrier-mail.ts';
 
 describe('isCarrierMailDomain', () => {
   it.each([
@@ -31,4 +31,30 @@ describe('destinationWarnings', () => {
       destinationWarnings({ kind: 'phone', address: '+819012345678', country: 'JP', type: 'mobile' }),
     ).toEqual([]);
   });
+});
+
+describe('CARRIER_MAIL_DOMAINS (data/carrier-mail-domains.json)', () => {
+  it('holds lower-case domain names, each once, none covered by another entry', () => {
+    expect(CARRIER_MAIL_DOMAINS.length).toBeGreaterThan(20);
+    expect(new Set(CARRIER_MAIL_DOMAINS).size).toBe(CARRIER_MAIL_DOMAINS.length);
+    for (const domain of CARRIER_MAIL_DOMAINS) {
+      expect(domain).toMatch(/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/);
+      const others = CARRIER_MAIL_DOMAINS.filter((d) => d !== domain);
+      expect(others.some((d) => domain.endsWith(`.${d}`))).toBe(false);
+    }
+  });
+
+  it.each(['biz.au.com', 'augps.ezweb.ne.jp', 'wm.pdx.ne.jp', 'yahoo.ne.jp', 'jp-d.ne.jp', 'uqmobile.jp'])(
+    'covers %s',
+    (domain) => {
+      expect(isCarrierMailDomain(domain)).toBe(true);
+    },
+  );
+
+  it.each(['yahoo.co.jp', 'softbank.jp', 'au.com.example'])(
+    'leaves ordinary mail such as %s alone',
+    (domain) => {
+      expect(isCarrierMailDomain(domain)).toBe(false);
+    },
+  );
 });

@@ -3,25 +3,15 @@
  * with links, or any sender the user has not allow-listed, so codes silently fail to arrive. We still
  * send, but warn the caller so it can suggest an SMS fallback or an allow-list step.
  */
+import domains from './data/carrier-mail-domains.json' with { type: 'json' };
 import type { Destination } from './types.ts';
 
-// Each entry matches the domain itself and any subdomain (e.g. `d.vodafone.ne.jp`, `biz.ezweb.ne.jp`).
-const CARRIER_MAIL_DOMAINS: readonly string[] = [
-  'docomo.ne.jp', // NTT docomo
-  'ezweb.ne.jp', // au (KDDI), legacy
-  'au.com', // au (KDDI)
-  'uqmobile.jp', // UQ mobile
-  'softbank.ne.jp', // SoftBank
-  'i.softbank.jp', // SoftBank iPhone
-  'vodafone.ne.jp', // SoftBank, legacy regional subdomains
-  'disney.ne.jp', // Disney Mobile on SoftBank
-  'ymobile.ne.jp', // Y!mobile
-  'y-mobile.ne.jp', // Y!mobile, legacy
-  'emnet.ne.jp', // EMOBILE, legacy
-  'willcom.com', // WILLCOM, legacy
-  'pdx.ne.jp', // WILLCOM, legacy
-  'rakumail.jp', // Rakuten Mobile
-];
+/**
+ * The carrier-mail domains, from `data/carrier-mail-domains.json` (each entry there names the carrier
+ * and, for legacy domains, their history). Each matches the domain itself and any subdomain (e.g.
+ * `d.vodafone.ne.jp`, `biz.ezweb.ne.jp`). Adding one is a line in that file.
+ */
+export const CARRIER_MAIL_DOMAINS: readonly string[] = domains.map((d) => d.domain);
 
 /** Whether a (lower-case, punycode) domain belongs to a Japanese carrier's mail service. */
 export function isCarrierMailDomain(domain: string): boolean {

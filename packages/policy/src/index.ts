@@ -1,10 +1,16 @@
 /**
  * @sendcode/policy — pure domain rules shared by the gateway and the workers: codes and how they are
  * stored, input and destination normalisation, delivery plans and the failover and retry decisions,
- * masking and message templates.
+ * destination rules, limits and fraud guards and the settings that tune them, masking and message
+ * templates.
  * No I/O: everything here is a function of its arguments (plus the CSPRNG).
  */
-export { type DestinationWarning, destinationWarnings, isCarrierMailDomain } from './carrier-mail.ts';
+export {
+  CARRIER_MAIL_DOMAINS,
+  type DestinationWarning,
+  destinationWarnings,
+  isCarrierMailDomain,
+} from './carrier-mail.ts';
 export {
   CODE_LENGTH_MAX,
   CODE_LENGTH_MIN,
@@ -23,6 +29,16 @@ export {
   type NextStepInput,
   nextStep,
 } from './failover.ts';
+export { countryAllowed, lowConversion, numberPrefix, sendCost } from './guards.ts';
+export {
+  codeHashes,
+  createKeyRing,
+  type KeyRing,
+  lookupHashes,
+  openWith,
+  type RingKey,
+  sealWith,
+} from './keys.ts';
 export { maskDestination } from './mask.ts';
 export {
   buildPlan,
@@ -34,8 +50,38 @@ export {
   type PlanResult,
 } from './plan.ts';
 export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
+export {
+  applyDestinationRules,
+  type DestinationRulesResult,
+  emailFailoverMs,
+  WARNINGS,
+  type Warning,
+} from './rules.ts';
 export { lookupHash, open, seal } from './seal.ts';
+export { clientSettings } from './settings/client.ts';
+export { DEFAULT_SETTINGS, parseSettings, SettingsError } from './settings/parse.ts';
+export { settingsSchema } from './settings/schema.ts';
+export type {
+  AllowedCountries,
+  ClientEntry,
+  ClientSettings,
+  ClientTemplates,
+  ConversionRule,
+  Limits,
+  PrefixWindow,
+  RateWindow,
+  Settings,
+  SettingsInput,
+} from './settings/types.ts';
 export { BRAND_MAX_LENGTH, type BrandResult, checkBrand } from './templates/brand.ts';
+export {
+  checkHelpUrl,
+  checkWebOtpOrigin,
+  HELP_URL_MAX_LENGTH,
+  type HelpUrlResult,
+  type LinkProblem,
+  type WebOtpOriginResult,
+} from './templates/links.ts';
 export { resolveLocale } from './templates/locale.ts';
 export { renderMessage } from './templates/render.ts';
 export type { LocaleStrings, PurposeKey } from './templates/strings.ts';

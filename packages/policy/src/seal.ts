@@ -4,7 +4,8 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
-const VERSION = 'v1';
+/** The format version every sealed value starts with. */
+export const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -20,16 +21,39 @@ function fromB64url(part: string, what: string): Buffer {
   return bytes;
 }
 
-/**
- * Encrypts `plaintext` (UTF-8) with a fresh random 12-byte IV. Output: `v1.<iv>.<tag>.<ciphertext>`,
- * each part base64url. The version prefix lets a later format coexist with stored v1 values.
- * @param key 32 bytes, e.g. `deriveKeys(secret).seal`.
- */
-export function seal(key: Buffer, plaintext: string): string {
+/** AES-256-GCM with a fresh random 12-byte IV: `[iv, tag, ciphertext]`, each base64url. */
+export function sealParts(key: Buffer, plaintext: string): [string, string, string] {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, b64url(iv), b64url(cipher.getAuthTag()), b64url(ciphertext)].join('.');
+  return [b64url(iv), b64url(cipher.getAuthTag()), b64url(ciphertext)];
+}
+
+/**
+ * Decrypts the parts `sealParts` made.
+ * @throws Error when a part is malformed, the value was altered, or the key is not the one it was sealed with.
+ */
+export function openParts(key: Buffer, iv: string, tag: string, ciphertext: string): string {
+  const ivBytes = fromB64url(iv, 'iv');
+  const tagBytes = fromB64url(tag, 'tag');
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+    throw new Error('sealed value has a bad iv or tag');
+  const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tagBytes);
+  // final() throws "Unsupported state or unable to authenticate data" on tamper or a wrong key.
+  return Buffer.concat([decipher.update(fromB64url(ciphertext, 'ciphertext')), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+/**
+ * Encrypts `plaintext` (UTF-8) with a fresh random 12-byte IV. Output: `v1.<iv>.<tag>.<ciphertext>`,
+ * each part base64url. The version prefix lets a later format coexist with stored v1 values.
+ * `sealWith` (keys.ts) adds the key id, for key rotation.
+ * @param key 32 bytes, e.g. `deriveKeys(secret).seal`.
+ */
+export function seal(key: Buffer, plaintext: string): string {
+  return [VERSION, ...sealParts(key, plaintext)].join('.');
 }
 
 /**
@@ -48,16 +72,7 @@ export function open(key: Buffer, sealed: string): string {
   ) {
     throw new Error('sealed value is not in the v1 format');
   }
-  const ivBytes = fromB64url(iv, 'iv');
-  const tagBytes = fromB64url(tag, 'tag');
-  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
-    throw new Error('sealed value has a bad iv or tag');
-  const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
-  decipher.setAuthTag(tagBytes);
-  // final() throws "Unsupported state or unable to authenticate data" on tamper or a wrong key.
-  return Buffer.concat([decipher.update(fromB64url(ciphertext, 'ciphertext')), decipher.final()]).toString(
-    'utf8',
-  );
+  return openParts(key, iv, tag, ciphertext);
 }
 
 /**

@@ -76,12 +76,25 @@ export interface MessageContext {
   readonly locale: string;
   readonly ttlSeconds: number;
   readonly purpose: string;
+  /**
+   * Display name of the email's From address (the address itself is fixed by the deployment). Set
+   * per client by the operator; must pass the same checks as a brand.
+   */
+  readonly senderName?: string | undefined;
+  /** An https origin, e.g. `https://acme.example`: SMS end with the WebOTP line `@acme.example #<code>`. */
+  readonly webOtpOrigin?: string | undefined;
+  /** An https help page the email may point to; without it, messages carry no link at all. */
+  readonly url?: string | undefined;
 }
 
 export interface EmailMessage {
   readonly channel: 'email';
   readonly subject: string;
   readonly text: string;
+  /** The same content as `text` as a self-contained HTML page: no scripts, images or remote resources. */
+  readonly html: string;
+  /** Display name for the deployment's fixed From address, when the client has one configured. */
+  readonly fromName?: string;
 }
 
 export interface SmsMessage {

@@ -38,3 +38,28 @@ export function detailJson(detail: TimelineEvent['detail']): string {
   }
   return Object.keys(detail).length === 0 ? '' : JSON.stringify(detail);
 }
+
+/**
+ * `value` when it may sit inside a Redis Cluster hash tag (`{value}`): non-empty and brace-free, so
+ * the tag, and so the slot, is exactly what the caller meant.
+ */
+export function hashTag(name: string, value: string): string {
+  if (value === '' || /[{}]/.test(value)) {
+    throw new StoreError('invalid_argument', `${name} must be non-empty and contain no braces`);
+  }
+  return value;
+}
+
+/** `value` when it is non-empty and has no ':' (a key segment that must not swallow the next one). */
+export function keySegment(name: string, value: string): string {
+  if (value === '' || value.includes(':')) {
+    throw new StoreError('invalid_argument', `${name} must be non-empty and contain no ':'`);
+  }
+  return value;
+}
+
+/** `value` when it is a non-empty string. */
+export function nonEmpty(name: string, value: string): string {
+  if (value === '') throw new StoreError('invalid_argument', `${name} must be non-empty`);
+  return value;
+}

@@ -17,6 +17,8 @@ export const STORE_ERROR_CODES = [
   'malformed_send',
   /** A stored circuit-breaker state does not parse. */
   'malformed_circuit',
+  /** A stored counter (spend, prefix guard, support index score) does not parse. */
+  'malformed_counter',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

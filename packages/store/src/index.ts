@@ -1,9 +1,21 @@
 /**
  * @sendcode/store — the one place that talks to Redis: verification records, their sends and
- * timelines (atomic Lua scripts), the providers' circuit breakers, webhook nonces, key layout, and the
- * queue names and job payloads shared by gateway and workers.
+ * timelines (atomic Lua scripts), admission (rate limits and the pending index), idempotency keys,
+ * the spend cap, the prefix guard, the support index, the providers' circuit breakers, webhook
+ * nonces, key layout, and the queue names and job payloads shared by gateway and workers.
  */
 
+export {
+  type Admission,
+  type AdmissionOptions,
+  type AdmitInput,
+  type AdmitOutcome,
+  createAdmission,
+  type LimitRule,
+  pendingKey,
+  type RefundInput,
+  rateLimitKey,
+} from './admission.ts';
 export {
   CIRCUIT_STATES,
   type CircuitBreaker,
@@ -17,10 +29,33 @@ export {
 } from './circuit-breaker.ts';
 export * from './delivery-queue.ts';
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.ts';
+export {
+  createIdempotencyStore,
+  type IdempotencyBegin,
+  type IdempotencyStore,
+  type IdempotencyStoreOptions,
+  idempotencyKey,
+} from './idempotency.ts';
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './keys.ts';
 export { createNonceStore, type NonceStore, type NonceStoreOptions, nonceKey } from './nonces.ts';
+export {
+  createPrefixGuard,
+  type PrefixGuard,
+  type PrefixGuardOptions,
+  type PrefixRule,
+  type PrefixStartOutcome,
+  prefixGuardKeys,
+} from './prefix-guard.ts';
 export * from './queues.ts';
 export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';
+export { createSpendLedger, type SpendLedger, type SpendLedgerOptions, spendDay, spendKey } from './spend.ts';
+export {
+  createSupportIndex,
+  type IndexKind,
+  type SupportIndex,
+  type SupportIndexOptions,
+  supportIndexKey,
+} from './support-index.ts';
 export * from './types.ts';
 export {
   createVerificationStore,

@@ -30,7 +30,7 @@ export function encodeNewVerification(
     id: v.id,
     client: v.client,
     status: 'pending',
-    planMasked: JSON.stringify(v.planMasked.map((step) => ({ channel: step.channel, to: step.to }))),
+    planMasked: encodePlan(v.planMasked),
     sealedPlan: v.sealedPlan,
     sealedCode: v.sealedCode,
     codeHash: v.codeHash,
@@ -49,6 +49,8 @@ export function encodeNewVerification(
     sends: 1,
     step: 0,
     channel: first.channel,
+    keyId: v.keyId,
+    numberPrefix: v.numberPrefix,
   };
   const pairs = Object.entries(fields).flatMap(([name, value]) =>
     value === undefined ? [] : [name, String(value)],
@@ -58,6 +60,11 @@ export function encodeNewVerification(
 
 function malformed(field: string, problem: string): StoreError {
   return new StoreError('malformed_record', `verification record field "${field}" ${problem}`);
+}
+
+/** JSON of a masked plan, keeping only `channel` and `to` of each step. */
+export function encodePlan(plan: readonly PlanStep[]): string {
+  return JSON.stringify(plan.map((step) => ({ channel: step.channel, to: step.to })));
 }
 
 function parsePlan(raw: string): PlanStep[] {
@@ -80,6 +87,7 @@ function parsePlan(raw: string): PlanStep[] {
  * Parses an `HGETALL` reply strictly: a missing or malformed field throws `malformed_record` naming
  * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
  * `lastSendAt` alone may be missing: records written before it existed read it as `createdAt`.
+ * `keyId`, `numberPrefix` and `refusedReason` (read as `refused.reason`) are optional.
  */
 export function decodeRecord(hash: Readonly<Record<string, string>>): VerificationRecord {
   const string = (name: string): string => {
@@ -119,5 +127,8 @@ export function decodeRecord(hash: Readonly<Record<string, string>>): Verificati
     step: integer('step'),
     channel,
     lastSendAt: hash.lastSendAt === undefined ? integer('createdAt') : integer('lastSendAt'),
+    ...(hash.keyId === undefined ? {} : { keyId: hash.keyId }),
+    ...(hash.numberPrefix === undefined ? {} : { numberPrefix: hash.numberPrefix }),
+    ...(hash.refusedReason === undefined ? {} : { refused: { reason: hash.refusedReason } }),
   };
 }

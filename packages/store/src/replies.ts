@@ -4,7 +4,8 @@ import { isChannel, isStatus, parseInteger } from './values.ts';
 
 /** Parsers for the scripts' replies: anything unexpected throws `malformed_reply`. */
 
-function malformed(script: string): StoreError {
+/** The error for a script reply the store does not understand. */
+export function malformed(script: string): StoreError {
   return new StoreError('malformed_reply', `unexpected reply from the ${script} script`);
 }
 

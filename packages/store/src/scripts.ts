@@ -18,7 +18,10 @@ function loadScript(name: string): string {
   return readLua(name).replace(INCLUDE, (_line, include: string) => readLua(include));
 }
 
-function script(name: string, numberOfKeys: number) {
+/** How many keys a script takes: a fixed count, or 'variable' (one per limit rule, say). */
+type KeyCount = number | 'variable';
+
+function script(name: string, numberOfKeys: KeyCount): { lua: string; numberOfKeys: KeyCount } {
   return { lua: loadScript(name), numberOfKeys };
 }
 
@@ -34,6 +37,18 @@ const SCRIPTS = {
   receipt: script('receipt', 3),
   circuitAllow: script('circuitAllow', 1),
   circuitRecord: script('circuitRecord', 1),
+  refuse: script('refuse', 3),
+  admit: script('admit', 'variable'),
+  admitRefund: script('admitRefund', 'variable'),
+  clearPending: script('clearPending', 1),
+  idempotencyBegin: script('idempotencyBegin', 1),
+  idempotencyComplete: script('idempotencyComplete', 1),
+  idempotencyAbandon: script('idempotencyAbandon', 1),
+  spendCharge: script('spendCharge', 1),
+  spendRefund: script('spendRefund', 1),
+  prefixStart: script('prefixStart', 2),
+  prefixApproval: script('prefixApproval', 1),
+  indexAdd: script('indexAdd', 1),
 };
 
 /** A script of the store. */
@@ -55,16 +70,21 @@ export type RunScript = (
  * them once: a command already there holds the same source, so it is reused, not redefined.
  */
 export function scriptRunner(redis: Redis): RunScript {
-  for (const [name, definition] of Object.entries(SCRIPTS)) {
+  for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) {
     const command = commandName(name);
-    if (typeof Reflect.get(redis, command) !== 'function') redis.defineCommand(command, definition);
+    if (typeof Reflect.get(redis, command) === 'function') continue;
+    // Without numberOfKeys, ioredis takes the key count as the command's first argument.
+    redis.defineCommand(command, numberOfKeys === 'variable' ? { lua } : { lua, numberOfKeys });
   }
   return async (name, keys, args) => {
     const { numberOfKeys } = SCRIPTS[name];
-    if (keys.length !== numberOfKeys) throw new Error(`the ${name} script takes ${numberOfKeys} keys`);
+    if (numberOfKeys !== 'variable' && keys.length !== numberOfKeys) {
+      throw new Error(`the ${name} script takes ${numberOfKeys} keys`);
+    }
     const fn: unknown = Reflect.get(redis, commandName(name));
     if (typeof fn !== 'function') throw new Error(`the ${commandName(name)} command is not defined`);
-    const reply: unknown = await Reflect.apply(fn, redis, [...keys, ...args]);
+    const head = numberOfKeys === 'variable' ? [keys.length] : [];
+    const reply: unknown = await Reflect.apply(fn, redis, [...head, ...keys, ...args]);
     return reply;
   };
 }

@@ -53,3 +53,18 @@ export function openStore(label: string, options: Omit<VerificationStoreOptions,
   const prefix = uniquePrefix(label);
   return { redis, prefix, store: createVerificationStore({ redis, prefix, ...options }) };
 }
+
+/**
+ * The part of a key Redis Cluster hashes: the content of the first `{...}` when it is non-empty,
+ * else the whole key. Keys with the same answer share a slot, so one script may touch them together.
+ */
+export function slotPart(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/** Waits `ms` milliseconds (for TTL-driven behaviour only; logical time is passed as `nowMs`). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -39,13 +39,46 @@ export interface VerificationRecord {
   readonly channel: ChannelName;
   /** Epoch ms of the latest send (the first one, a resend or a failover); resend cooldowns count from it. */
   readonly lastSendAt: number;
+  /**
+   * Which key sealed `sealedCode` and `sealedPlan` and made `codeHash` (keys rotate); absent for
+   * records written before keys had ids.
+   */
+  readonly keyId?: string;
+  /**
+   * The first digits of the phone destination (E.164 without '+'), for the fraud guard's conversion
+   * tracking; never enough to identify a number. Absent for email.
+   */
+  readonly numberPrefix?: string;
+  /**
+   * Set on a start that was refused (`recordRefusal`): such a record is 'failed' from the start, has no
+   * code (`codeHash` is empty, `sends` 0, `maxAttempts` 0) and exists so support can see why.
+   */
+  readonly refused?: { readonly reason: string };
 }
 
 /** Input for `create`: the record as it starts. */
 export type NewVerification = Omit<
   VerificationRecord,
-  'status' | 'attempts' | 'sends' | 'step' | 'updatedAt' | 'lastSendAt'
+  'status' | 'attempts' | 'sends' | 'step' | 'updatedAt' | 'lastSendAt' | 'refused'
 >;
+
+/**
+ * A start that was refused (rate limit, blocked destination...), recorded so support can see why:
+ * `recordRefusal` stores it as a 'failed' record with one 'refused' event.
+ */
+export interface RefusedStart {
+  readonly id: string;
+  readonly client: string;
+  /** The plan that would have been sent, destinations masked (at least one step). */
+  readonly planMasked: readonly PlanStep[];
+  readonly purpose: string;
+  readonly accountRef?: string;
+  /** Why, e.g. 'rate_limited' | 'destination_blocked' | 'spend_cap'. */
+  readonly reason: string;
+  /** Safe to show support staff: the limit's scope, retryAfterMs... Never a clear destination. */
+  readonly detail: Readonly<Record<string, string | number | boolean>>;
+  readonly nowMs: number;
+}
 
 /** Timeline event types. Stored in Redis: add, never rename. */
 export const EVENT_TYPES = [
@@ -66,6 +99,7 @@ export const EVENT_TYPES = [
   'undelivered',
   'no_receipt',
   'circuit_skipped',
+  'refused',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

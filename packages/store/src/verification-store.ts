@@ -4,6 +4,7 @@ import { StoreError } from './errors.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { DEFAULT_PREFIX, verificationKeys } from './keys.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
+import { encodeRefusal } from './refusal.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
 import { encodeQueuedSend } from './send-record.ts';
@@ -11,6 +12,7 @@ import { type SendStore, sendMethods } from './sends.ts';
 import type {
   CheckOutcome,
   NewVerification,
+  RefusedStart,
   SentEvent,
   TimelineEvent,
   TransitionOutcome,
@@ -32,6 +34,13 @@ export interface VerificationStore extends SendStore {
    * atomically. If the id is in use it writes nothing and throws `StoreError` with code `id_taken`.
    */
   create(v: NewVerification, nowMs: number): Promise<void>;
+  /**
+   * Records a refused start so support can see why (see `RefusedStart`): a record already 'failed',
+   * with `refused.reason`, no code and no sends, kept for the final-state retention; and a timeline of
+   * one 'refused' event (step 0, detail + reason), kept for the timeline retention. `check` on it
+   * answers invalid and 'failed' without counting. Throws `id_taken` if the id is in use.
+   */
+  recordRefusal(r: RefusedStart): Promise<void>;
   /** The record, or null. A pending record past `expiresAt` reads as 'expired' (nothing is written). */
   get(id: string, nowMs: number): Promise<VerificationRecord | null>;
   /** Atomic compare-and-count of a code's HMAC; see `lua/check.lua`. */
@@ -114,6 +123,12 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         ...fields,
       ];
       const created = await run('create', allKeys(v.id), args);
+      if (created !== 1) throw new StoreError('id_taken', 'a verification with this id already exists');
+    },
+
+    async recordRefusal(r) {
+      const { fields, event } = encodeRefusal(r);
+      const created = await run('refuse', allKeys(r.id), [retention, timelineRetention, event, ...fields]);
       if (created !== 1) throw new StoreError('id_taken', 'a verification with this id already exists');
     },
 

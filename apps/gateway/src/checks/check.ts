@@ -29,13 +29,16 @@ export function checkCode(deps: GatewayDeps): RequestHandler {
       throw new ApiError('invalid_code_format', FORMAT_MESSAGES[input.reason], { field: 'code' });
 
     const now = deps.now();
-    const outcome = await deps.store.check(
-      record.id,
-      hashCode(deps.keys.codeHmac, record.id, input.code),
-      now,
-    );
+    // The key that made the stored hash: the current one, or a previous one during a rotation.
+    const key = (record.keyId ? deps.ring.byId(record.keyId) : undefined) ?? deps.ring.current;
+    const outcome = await deps.store.check(record.id, hashCode(key.codeHmac, record.id, input.code), now);
     if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
     count(deps, outcome, now);
+    if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
+      // The fraud guard's conversion tracking: a confirmed code means real people behind this range.
+      const window = deps.engine.config.settings.fraud.conversion.windowSeconds * 1000;
+      await deps.prefixGuard.recordApproval(record.numberPrefix, now, window);
+    }
     res.json({
       id: record.id,
       valid: outcome.valid,

@@ -9,6 +9,13 @@ import { parseBody } from '../validate.ts';
 import { presentVerification } from './present.ts';
 import { ownVerification } from './read-cancel.ts';
 
+export const resendTooSoon = (retryAfterMs: number) =>
+  new ApiError('resend_too_soon', 'Wait before sending the code again.', undefined, { retryAfterMs });
+export const maxSendsReached = (retryAfterMs: number) =>
+  new ApiError('max_sends_reached', 'This code has been sent as many times as allowed.', undefined, {
+    retryAfterMs,
+  });
+
 export const resendBody = z.strictObject({ channel: z.enum(CHANNELS).optional() });
 
 /**
@@ -27,13 +34,11 @@ export function resendVerification(deps: GatewayDeps): RequestHandler {
             field: 'channel',
           });
         case 'cooldown':
-          res.set('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
-          throw new ApiError('resend_too_soon', 'Wait before sending the code again.', {
-            retryAfterSeconds: Math.ceil(outcome.retryAfterMs / 1000),
-          });
+          deps.metrics.limited('resend');
+          throw resendTooSoon(outcome.retryAfterMs);
         case 'send_limit':
-          res.set('Retry-After', String(Math.max(1, Math.ceil((record.expiresAt - deps.now()) / 1000))));
-          throw new ApiError('max_sends_reached', 'This code has been sent as many times as allowed.');
+          deps.metrics.limited('sends');
+          throw maxSendsReached(record.expiresAt - deps.now());
         case 'not_pending':
           throw new ApiError('verification_not_pending', `The verification is ${outcome.status}.`, {
             status: outcome.status,

@@ -69,15 +69,21 @@ describe('SMTP sink', () => {
     'QUIT',
   ];
 
-  it('rejects carrier mail at RCPT TO with 550 5.7.1 and records nothing', async () => {
-    const replies = await smtpDialog(sink.port, [
-      'EHLO test',
-      'MAIL FROM:<no-reply@contoso.example>',
-      'RCPT TO:<taro@docomo.ne.jp>',
-      'QUIT',
-    ]);
+  it.each([
+    'taro@docomo.ne.jp',
+    'taro@ezweb.ne.jp',
+    'taro@au.com',
+    'taro@softbank.ne.jp',
+    'taro@i.softbank.jp',
+  ])('rejects carrier mail to %s at RCPT TO with 550 5.7.1 and records nothing', async (address) => {
+    const replies = await smtpDialog(sink.port, envelope(address));
     expect(replies[3]).toMatch(/^550 5\.7\.1 Message rejected: PC mail is refused/);
     expect(log.list()).toEqual([]);
+  });
+
+  it('accepts the carrier domains that only filter silently (disney.ne.jp)', async () => {
+    const replies = await smtpDialog(sink.port, envelope('taro@disney.ne.jp'));
+    expect(replies[3]).toMatch(/^250 /);
   });
 
   it('accepts other mail, without AUTH, and records one message per recipient', async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { isCarrierMailDomain } from '@sendcode/policy';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SandboxContext } from '../context.ts';
 import type { MessageLog } from '../messages.ts';
 import { boundPort } from '../ports.ts';
 import { rcptWithFaults, SessionSignals } from './faults.ts';
+import { refusesPcMail } from './refusing-domains.ts';
 
 /** A running SMTP sink. */
 export interface SmtpSink {
@@ -42,7 +42,7 @@ export async function startSmtpSink(options: {
     },
     onRcptTo(address, session, callback) {
       void rcptWithFaults(context, connections.for(session), callback, () => {
-        if (isCarrierMailDomain(address.address.slice(address.address.lastIndexOf('@') + 1))) {
+        if (refusesPcMail(address.address)) {
           callback(Object.assign(new Error(CARRIER_REJECTION), { responseCode: 550 }));
           return;
         }

@@ -67,6 +67,7 @@ const { privateKey } = generateKeyPairSync('rsa', {
 });
 
 const emailText = '482916 is your Contoso verification code. It expires in 10 minutes.';
+const emailHtml = `<!DOCTYPE html>\n<html lang="en"><body><p>482916</p><p>${emailText}</p></body></html>\n`;
 const smsText = '【Contoso】認証コード: 482916（10分間有効）。心当たりがない場合は無視してください。';
 const speechEn = 'Contoso & Co. Your code is 4, 8, 2, 9, 1, 6. Again, your code is 4, 8, 2, 9, 1, 6.';
 const speechJa = 'Contoso です。認証コードは、4、8、2、9、1、6、です。もう一度、4、8、2、9、1、6、です。';
@@ -84,8 +85,15 @@ export const cases = [
       }),
     to: 'taro@example.com',
     refusedTo: 'taro@docomo.ne.jp',
-    message: { channel: 'email', subject: 'Your Contoso code', text: emailText },
+    message: {
+      channel: 'email',
+      subject: 'Your Contoso code',
+      text: emailText,
+      html: emailHtml,
+      fromName: 'Contoso Security',
+    },
     code: '482916',
+    // The sandbox records the text part; the HTML part rides alongside (smtp-email.test.ts).
     body: emailText,
     receipts: 0,
     // SMTP has no rate limit answer: a server short of resources defers with 452, and we retry.

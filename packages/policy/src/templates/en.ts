@@ -15,6 +15,8 @@ export const en: LocaleStrings = {
   codeSentence: (code, brand, what) => `${code} is your ${brand} ${what}.`,
   expires: (minutes) => `It expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
   ignore: 'If you did not ask for this, ignore this message.',
+  // No full stop after the URL: some mail clients would make it part of the link.
+  visit: { before: 'If you are worried about your account, visit ', after: '' },
   ignoreCall: 'If you did not ask for this, ignore this call.',
   voiceIntro: (brand) => `Hello, this is ${brand}.`,
   voiceCode: (what, digits) => `Your ${what} is ${digits}.`,

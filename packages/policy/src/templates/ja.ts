@@ -15,6 +15,7 @@ export const ja: LocaleStrings = {
   codeSentence: (code, brand, what) => `${code} は ${brand} の${what}です。`,
   expires: (minutes) => `有効期限は${minutes}分です。`,
   ignore: '心当たりがない場合は、このメッセージを無視してください。',
+  visit: { before: 'アカウントについてご不安な場合は、', after: ' をご確認ください。' },
   ignoreCall: '心当たりがない場合は、この電話を無視してください。',
   voiceIntro: (brand) => `こちらは${brand}です。`,
   voiceCode: (what, digits) => `${what}は、${digits}。`,

@@ -127,8 +127,22 @@ describe('renderMessage: refusals', () => {
     ['a brand with a URL', { brand: 'https://x' }],
     ['an empty brand', { brand: ' ' }],
     ['a non-positive lifetime', { ttlSeconds: 0 }],
-  ])('throws on %s', (_, change) => {
-    expect(() => renderMessage('sms', { ...base, ...change })).toThrow(RangeError);
+    ['a sender name that is a link', { senderName: 'acme.example' }],
+    ['a sender name with a line break', { senderName: 'Acme\nBcc: x' }],
+    ['a WebOTP origin over http', { webOtpOrigin: 'http://acme.example' }],
+    ['a WebOTP origin with a path', { webOtpOrigin: 'https://acme.example/otp' }],
+    ['a help URL with credentials', { url: 'https://user:pw@acme.example/' }],
+    ['a help URL that runs script', { url: 'javascript:alert(1)' }],
+  ])('throws on %s, whatever the channel', (_, change) => {
+    for (const channel of ['sms', 'email', 'voice'] as const) {
+      expect(() => renderMessage(channel, { ...base, ...change })).toThrow(RangeError);
+    }
+  });
+
+  it('says which field was refused', () => {
+    expect(() => renderMessage('email', { ...base, url: 'http://acme.example' })).toThrow(
+      'url cannot be used in a message: not_https',
+    );
   });
 
   it('falls back to English for unknown locales', () => {

@@ -21,6 +21,11 @@ export interface LocaleStrings {
   expires(minutes: number): string;
   /** The "if you did not ask for this" line of written messages. */
   readonly ignore: string;
+  /**
+   * Email only, and only when the client configured a help URL: the text around that URL, which
+   * follows the "ignore" line (e.g. "… visit " + url + ".").
+   */
+  readonly visit: { readonly before: string; readonly after: string };
   /** The same line for a phone call. */
   readonly ignoreCall: string;
   /** The call's first sentence: who is calling. */

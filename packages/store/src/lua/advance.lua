@@ -12,6 +12,8 @@
   sends hash (which keeps the record's TTL), and the caller's event appended with `detail.send` set to
   the new send's number.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

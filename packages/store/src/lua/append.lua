@@ -3,6 +3,8 @@
   'sent' event moves `step` and `channel`). Writes nothing when the record is gone: a late event
   must not resurrect a verification that expired or was cleaned up.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

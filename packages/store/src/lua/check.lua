@@ -9,6 +9,8 @@
   Every move to a final status deletes the sealed code and plan and shortens the TTL of the record and
   its sends to the retention. Hashes are compared without an early exit.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

@@ -9,6 +9,8 @@
   - half_open with a live probe lease: refused. Lease expired (the probe never reported): this caller
     becomes the probe.
 
+  Cluster: one key.
+
   Input:
     KEYS[1] breaker hash
     ARGV[1] now, epoch ms

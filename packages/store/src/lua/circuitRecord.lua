@@ -11,6 +11,8 @@
     a whole cooldown; a late failure while open does not extend it.
   Every write refreshes the key's TTL.
 
+  Cluster: one key.
+
   Input:
     KEYS[1] breaker hash
     ARGV[1] now, epoch ms

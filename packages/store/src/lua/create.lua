@@ -3,6 +3,8 @@
   holding send 1 (queued), all with a TTL (the sends hash gets the record's). Refuses an id already in
   use (record, timeline or sends present) and then writes nothing.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

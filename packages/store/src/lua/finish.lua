@@ -3,6 +3,8 @@
   delivery option exhausted). A verification already final is left as it is; one past its expiresAt
   becomes expired instead.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

@@ -4,6 +4,8 @@
   (a re-run of a job that already got this far, or a send given up on) is left alone. Recorded even
   when the verification is already final: the message did go out, and support should see it.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

@@ -3,6 +3,8 @@
   appends its own, with the reason. A send already failed, delivered or undelivered is left alone,
   and nothing is written for a verification or send that is gone.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] sends hash

@@ -6,6 +6,8 @@
   `current` tells the caller whether to act on the receipt (an undelivered one means fail over): the
   send is the verification's latest and the verification is still pending and unexpired.
 
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { ApiClient } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+/** A handler's answer, so it can be stored and replayed byte for byte. */
+export interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** How long a claimed key stays locked while its first request runs. */
+const LOCK_MS = 30_000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` for a POST: the first successful answer for (client, key) is kept 24 h and
+ * replayed for the same body (header `Idempotent-Replayed: true`), so a retried request never sends
+ * twice. The same key with another body is a 422; while the first request still runs, a 409. Failed
+ * requests are not kept: the client may retry them with the same key.
+ */
+export function idempotent(
+  deps: GatewayDeps,
+  handler: (req: Request, res: Response) => Promise<Answer>,
+): RequestHandler {
+  return async (req, res) => {
+    const key = req.get('idempotency-key');
+    if (key === undefined) {
+      const answer = await handler(req, res);
+      res.status(answer.status).json(answer.body);
+      return;
+    }
+    if (!KEY.test(key)) {
+      throw new ApiError('validation_failed', 'Idempotency-Key must be 1-255 printable ASCII characters.', {
+        field: 'Idempotency-Key',
+      });
+    }
+    const client = (res.locals.client as ApiClient).name;
+    const bodyHash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
+    const claim = await deps.idempotency.begin(client, key, bodyHash, deps.now(), LOCK_MS);
+    if (claim === 'mismatch') {
+      throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
+    }
+    if (claim === 'in_progress') {
+      res.set('Retry-After', '1');
+      throw new ApiError('idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
+    }
+    if (claim !== 'new') {
+      res.status(claim.status).set('Idempotent-Replayed', 'true').type('application/json').send(claim.body);
+      return;
+    }
+    let answer: Answer;
+    try {
+      answer = await handler(req, res);
+    } catch (error) {
+      await deps.idempotency.abandon(client, key, bodyHash);
+      throw error;
+    }
+    await deps.idempotency.complete(client, key, bodyHash, answer.status, JSON.stringify(answer.body));
+    res.status(answer.status).json(answer.body);
+  };
+}
+
+/** JSON with object keys sorted, so the same body sent with another key order is the same body. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
+}

@@ -1,0 +1,79 @@
+import type { Logger } from '@sendcode/runtime';
+import type { Job, Queue } from 'bullmq';
+import { Gauge, type Registry } from 'prom-client';
+
+/** Job states exported by `sendcode_queue_jobs` (BullMQ's names; `prioritized` jobs wait too). */
+export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
+
+/** Redis that does not answer must not hang the scrape: give up and export nothing instead. */
+const COLLECT_TIMEOUT_MS = 2_000;
+
+/**
+ * Queue depth per state and the age of the oldest waiting job, read from Redis at scrape time. Every
+ * worker process sees the same queues, so exactly one process per deployment should register these
+ * (`WORKERS_EXPORT_QUEUE_METRICS`), or every series is duplicated.
+ */
+export function registerQueueMetrics(
+  registry: Registry,
+  queues: readonly Queue[],
+  logger: Logger,
+  now: () => number = Date.now,
+): void {
+  const failed = (error: unknown) => logger.warn({ err: error }, 'queue metrics: Redis did not answer');
+  new Gauge({
+    name: 'sendcode_queue_jobs',
+    help: 'Jobs in each delivery queue, by BullMQ state (exported by one worker process only).',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const counts = await withTimeout(
+        Promise.all(queues.map((queue) => queue.getJobCounts(...QUEUE_STATES))),
+      ).catch(failed);
+      this.reset();
+      if (!counts) return;
+      queues.forEach((queue, index) => {
+        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
+      });
+    },
+  });
+  new Gauge({
+    name: 'sendcode_queue_oldest_waiting_seconds',
+    help: 'How long the oldest job waiting in each delivery queue has waited; 0 when none waits.',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      const oldest = await withTimeout(
+        Promise.all(queues.map(async (queue) => (await queue.getWaiting(0, 0))[0])),
+      ).catch(failed);
+      this.reset();
+      if (!oldest) return;
+      queues.forEach((queue, index) => {
+        const job = oldest[index];
+        this.set({ queue: queue.name }, job ? Math.max(0, (now() - waitingSince(job)) / 1000) : 0);
+      });
+    },
+  });
+}
+
+/**
+ * When a job started waiting: added (plus its delay, for delayed jobs promoted to waiting), or
+ * last taken by a worker, for a job back from a retry.
+ */
+function waitingSince(job: Job): number {
+  return Math.max(job.timestamp + (job.delay ?? 0), job.processedOn ?? 0);
+}
+
+async function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)),
+      COLLECT_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

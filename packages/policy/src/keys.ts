@@ -1,0 +1,107 @@
+/**
+ * The key ring: the current server secret and the previous ones, so secrets can be rotated without
+ * losing the data at rest written under the old ones.
+ *
+ * Rotation: set `SENDCODE_SECRET` to the new secret and `SENDCODE_PREVIOUS_SECRETS` to the old ones
+ * (comma-separated, newest first) on every gateway and worker. From then on everything is sealed
+ * and hashed with the new secret; values sealed before carry the key id of theirs (`sealWith`) or
+ * predate key ids and are tried against each key (`openWith`); support searches look up each key's
+ * hash (`lookupHashes`) and code checks accept each key's hash (`codeHashes`). Remove an old secret
+ * once every record written under it has expired: 24 h after the last verification it sealed reached
+ * its final state (final-state retention), 7 days for the masked timelines and their lookup index.
+ */
+import { createHash } from 'node:crypto';
+import { type DerivedKeys, deriveKeys, hashCode } from './code.ts';
+import { lookupHash, openParts, sealParts, VERSION } from './seal.ts';
+
+/** One secret's keys and its id, which names the key in sealed values without revealing it. */
+export type RingKey = DerivedKeys & { readonly id: string };
+
+/** The current key and the previous ones. */
+export interface KeyRing {
+  /** Seals and hashes everything new. */
+  readonly current: RingKey;
+  /** Still opened and searched, never used to write. Newest first. */
+  readonly previous: readonly RingKey[];
+  /** The key with this id, if it is on the ring. */
+  byId(id: string): RingKey | undefined;
+}
+
+/** A hash of the derived seal key: 8 hex characters, enough to tell a handful of secrets apart. */
+function keyId(keys: DerivedKeys): string {
+  return createHash('sha256').update('sendcode/key-id/v1').update(keys.seal).digest('hex').slice(0, 8);
+}
+
+/**
+ * Builds the ring from the current secret and the previous ones (newest first). Empty strings in
+ * `previous` are skipped (what splitting an empty variable gives); a secret listed twice, or equal
+ * to the current one, counts once.
+ * @throws RangeError when `current` is empty, or two different secrets get the same key id.
+ */
+export function createKeyRing(current: string, previous: readonly string[] = []): KeyRing {
+  const ring = new Map<string, RingKey>();
+  const secrets = new Map<string, string>();
+  for (const secret of [current, ...previous.filter((s) => s !== '')]) {
+    const keys = deriveKeys(secret);
+    const id = keyId(keys);
+    const known = secrets.get(id);
+    if (known !== undefined && known !== secret) throw new RangeError('two secrets share a key id');
+    secrets.set(id, secret);
+    if (!ring.has(id)) ring.set(id, { ...keys, id });
+  }
+  const [first, ...rest] = ring.values();
+  if (first === undefined) throw new RangeError('server secret must not be empty');
+  return { current: first, previous: rest, byId: (id) => ring.get(id) };
+}
+
+/**
+ * Seals with the current key: `v1.<kid>.<iv>.<tag>.<ciphertext>`, so `openWith` knows which key to
+ * use after a rotation.
+ */
+export function sealWith(ring: KeyRing, plaintext: string): string {
+  return [VERSION, ring.current.id, ...sealParts(ring.current.seal, plaintext)].join('.');
+}
+
+/**
+ * Opens a value from `sealWith` with the key its id names, or a value from `seal` (no key id,
+ * written before key rotation existed) with the current key, then each previous one.
+ * @throws Error when the format is wrong, the key id is not on the ring, or the value was altered.
+ */
+export function openWith(ring: KeyRing, sealed: string): string {
+  const parts = sealed.split('.');
+  const [version, ...rest] = parts;
+  if (version !== VERSION) throw new Error('sealed value is not in the v1 format');
+  if (rest.length === 4) {
+    const [kid = '', iv = '', tag = '', ciphertext = ''] = rest;
+    const key = ring.byId(kid);
+    if (key === undefined) throw new Error('sealed value names a key that is not on the key ring');
+    return openParts(key.seal, iv, tag, ciphertext);
+  }
+  if (rest.length !== 3) throw new Error('sealed value is not in the v1 format');
+  const [iv = '', tag = '', ciphertext = ''] = rest;
+  let failure: unknown;
+  for (const key of [ring.current, ...ring.previous]) {
+    try {
+      return openParts(key.seal, iv, tag, ciphertext);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  throw failure;
+}
+
+/**
+ * The support index hashes of a normalised destination under every key, current first: index new
+ * records under the first, search with all so records indexed under an old key are still found.
+ */
+export function lookupHashes(ring: KeyRing, normalisedDestination: string): string[] {
+  return [ring.current, ...ring.previous].map((key) => lookupHash(key.lookup, normalisedDestination));
+}
+
+/**
+ * `hashCode` under every key, current first: store the first; a check accepts a stored hash equal to
+ * any of them, so a code issued just before a rotation still verifies.
+ */
+export function codeHashes(ring: KeyRing, verificationId: string, code: string): string[] {
+  return [ring.current, ...ring.previous].map((key) => hashCode(key.codeHmac, verificationId, code));
+}
