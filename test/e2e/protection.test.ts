@@ -206,3 +206,27 @@ describe('fraud guard', () => {
     expect(after.status).toBe(201);
   });
 });
+
+describe('daily spend cap', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    // JP SMS costs 0.07 in the default table: one fits under 0.10, a second does not.
+    system = await startTestSystem({
+      SENDCODE_SETTINGS: settingsFile({ clients: { acme: { dailySpendCap: 0.1 } } }),
+    });
+  });
+  afterAll(() => system.close());
+
+  it('sends while the budget lasts, then answers 429 spend until the next UTC day; email is free', async () => {
+    expect((await system.api('POST', '/v1/verifications', { to: '+819012380101' })).status).toBe(201);
+    await system.messagesFor('+819012380101');
+    const over = await system.api('POST', '/v1/verifications', { to: '+819012380102' });
+    expect(over).toMatchObject({
+      status: 429,
+      body: { error: { code: 'rate_limited', details: { scope: 'spend' } } },
+    });
+    expect((await system.api('POST', '/v1/verifications', { to: 'free@example.com' })).status).toBe(201);
+    const metrics = await (await fetch(`${system.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/sendcode_rate_limited_total\{scope="spend"\} 1\b/);
+  });
+});

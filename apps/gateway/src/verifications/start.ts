@@ -16,6 +16,7 @@ import {
   type PlanStep,
   parseDestination,
   sealWith,
+  sendCost,
 } from '@sendcode/policy';
 import { type NewVerification, spendDay } from '@sendcode/store';
 import type { ApiClient } from '../auth.ts';
@@ -138,9 +139,12 @@ export async function startVerification(
     const until = await deps.prefixGuard.blockedUntil(prefix, now);
     if (until !== undefined) await blocked('prefix_suspended', { until });
   }
-  if (first.channel !== 'email' && policy.dailySpendCap !== null) {
+  const firstPhone = phones[0];
+  if (firstPhone && first.channel !== 'email' && policy.dailySpendCap !== null) {
+    // Refuse up front when the first send alone would pass the cap; the workers charge each send.
+    const cost = sendCost(settings, firstPhone.phone.country, first.channel) * 1_000_000;
     const spent = await deps.spend.spent(client.name, spendDay(now));
-    if (spent >= policy.dailySpendCap * 1_000_000) await limited('spend', msUntilNextUtcDay(now));
+    if (spent + cost > policy.dailySpendCap * 1_000_000) await limited('spend', msUntilNextUtcDay(now));
   }
 
   const ttlSeconds = body.ttlSeconds ?? config.CODE_TTL_SECONDS;
