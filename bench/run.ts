@@ -1,26 +1,76 @@
 /**
- * Benchmark harness entry point: runs each scenario in turn, prints a table and writes
- * bench/results/latest.json. Scenarios register in SCENARIOS; there are none yet.
+ * Benchmark harness entry point (`npm run bench`, `npm run bench -- --quick`): starts its own Redis,
+ * the sandbox, one gateway and one workers process, runs every scenario with its baseline in the same
+ * run, prints a table and writes bench/results/latest.json. See bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
+import { rawBullmq } from './baselines/raw-bullmq.ts';
+import { CONFIG } from './lib/config.ts';
+import { RESULTS_DIR } from './lib/processes.ts';
+import type { ScenarioResult } from './lib/result.ts';
+import { startBenchSystem } from './lib/system.ts';
+import { acceptScenario, helloBaseline } from './scenarios/accept.ts';
+import { backlogScenario } from './scenarios/backlog.ts';
+import { costScenario } from './scenarios/cost.ts';
+import { outageScenario } from './scenarios/outage.ts';
+import { notifmePerSecond, peerResult } from './scenarios/peer.ts';
+import { checkScenario, deliverAll, pipelineResult } from './scenarios/pipeline.ts';
 
-interface ScenarioResult {
-  readonly name: string;
-  readonly figures: Readonly<Record<string, number>>;
+mkdirSync(RESULTS_DIR, { recursive: true });
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  mode: CONFIG.quick ? 'quick' : 'full',
+};
+const startedAt = Date.now();
+const results: ScenarioResult[] = [];
+const step = (name: string) =>
+  console.log(`bench: ${name} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+
+const system = await startBenchSystem();
+try {
+  // No workers yet: the gateway alone, then the backlog waits for them.
+  step('accept baseline: express hello-world');
+  const hello = await helloBaseline();
+  step('accept');
+  const accept = await acceptScenario(system, hello);
+  results.push(accept.result);
+  step(`backlog: filling ${CONFIG.backlog}`);
+  results.push(await backlogScenario(system, accept.accept));
+
+  step('pipeline baseline: raw BullMQ');
+  await system.startWorkers(false);
+  const raw = await rawBullmq(system, CONFIG.n);
+  await system.reset();
+  step(`pipeline: ${CONFIG.n}`);
+  const delivered = await deliverAll(system, CONFIG.n);
+  results.push(pipelineResult(delivered, raw, CONFIG.n));
+  step('check');
+  results.push(await checkScenario(system, delivered));
+  step('outage');
+  results.push(await outageScenario(system));
+  step('peer: notifme-sdk');
+  results.push(peerResult(delivered.perSecond, await notifmePerSecond(system, CONFIG.n)));
+  await system.stopWorkers();
+
+  step(`cost: ${CONFIG.costN} lifecycles with receipts`);
+  await system.startWorkers(true);
+  results.push(await costScenario(system, CONFIG.costN));
+  await system.stopWorkers();
+} finally {
+  await system.close();
 }
 
-const SCENARIOS: ReadonlyArray<{ name: string; run: () => Promise<ScenarioResult> }> = [];
-
-const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
-const results: ScenarioResult[] = [];
-for (const scenario of SCENARIOS) results.push(await scenario.run());
-
-console.log(`machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
-if (results.length === 0) console.log('no scenarios yet');
-for (const result of results) console.log(result.name, result.figures);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-  new URL('./results/latest.json', import.meta.url),
-  JSON.stringify({ machine, results }, null, 2),
+console.log(
+  `\nmachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; ${machine.mode} run in ${Math.round((Date.now() - startedAt) / 1000)} s`,
 );
+for (const result of results) {
+  console.log(`\n${result.name}`);
+  for (const [figure, value] of Object.entries(result.figures))
+    console.log(`  ${figure.padEnd(64)} ${value}`);
+}
+writeFileSync(`${RESULTS_DIR}latest.json`, JSON.stringify({ machine, config: CONFIG, results }, null, 2));
+process.exit(0);

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-redis.sh
 bash scripts/ensure-prometheus.sh
+bash scripts/ensure-chromium.sh
 exec npx vitest run "$@"

@@ -4,26 +4,54 @@ import { createLogger, parseEnv } from '@sendcode/runtime';
 import { expect, it } from 'vitest';
 import { startRedisServer } from '../helpers/redis-server.ts';
 
-it('/readyz answers 200 while Redis answers and 503 promptly once it is gone; /healthz stays 200', async () => {
-  const redis = await startRedisServer();
+it('while Redis is down: /readyz and the API answer 503 unavailable at once; both recover when it is back', async () => {
+  const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec']);
+  const key = randomBytes(16).toString('hex');
   const config = parseEnv(gatewayEnv, {
     REDIS_URL: redis.url,
     SENDCODE_SECRET: randomBytes(32).toString('hex'),
-    SENDCODE_API_KEYS: JSON.stringify([
-      { name: 'acme', key: randomBytes(16).toString('hex'), scopes: ['verify'] },
-    ]),
+    SENDCODE_API_KEYS: JSON.stringify([{ name: 'acme', key, scopes: ['verify'] }]),
     PORT: '0',
     LOG_LEVEL: 'silent',
   });
   const gateway = await startGateway(config, createLogger('test', 'silent'));
+  let n = 0;
+  const start = () =>
+    fetch(`${gateway.url}/v1/verifications`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: `health${n++}@example.com` }),
+    });
   try {
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
-    await redis.stop();
-    const response = await fetch(`${gateway.url}/readyz`);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
+    const before = await start();
+    expect(before.status).toBe(201);
+    const { id } = (await before.json()) as { id: string };
+
+    await redis.kill();
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'unavailable' } });
+    const down = await start();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('1');
+    expect(await down.json()).toMatchObject({ error: { code: 'unavailable' } });
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+
+    await redis.start();
+    let again = await start();
+    for (let i = 0; i < 100 && again.status !== 201; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      again = await start();
+    }
+    expect(again.status).toBe(201);
+    // The verification accepted before the restart survived it (AOF).
+    const view = await fetch(`${gateway.url}/v1/verifications/${id}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(view.status).toBe(200);
   } finally {
     await Promise.race([gateway.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    await redis.stop();
   }
 });

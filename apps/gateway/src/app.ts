@@ -1,10 +1,15 @@
+import { isRedisUnavailable } from '@sendcode/store';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createAuthenticator } from './auth.ts';
+import { checkByDestination } from './checks/by-destination.ts';
 import { checkCode } from './checks/check.ts';
 import type { GatewayDeps } from './deps.ts';
 import { ApiError, isApiError } from './errors.ts';
 import { health } from './health.ts';
 import { httpMetrics } from './http-metrics.ts';
+import { serveOpenApi } from './openapi.ts';
+import { support } from './support/routes.ts';
+import { twilioVerify } from './twilio-verify/routes.ts';
 import { createVerification } from './verifications/create.ts';
 import { cancelVerification, getVerification } from './verifications/read-cancel.ts';
 import { resendVerification } from './verifications/resend.ts';
@@ -19,16 +24,20 @@ export function createApp(deps: GatewayDeps): Express {
 
   app.use(httpMetrics(deps.registry));
   app.use(health(deps));
+  app.get('/openapi.json', serveOpenApi(deps.publicUrl));
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '16kb', strict: true }));
   v1.post('/verifications', requireScope('verify'), createVerification(deps));
+  v1.post('/verifications/check', requireScope('verify'), checkByDestination(deps));
   v1.get('/verifications/:id', requireScope('verify'), getVerification(deps));
   v1.post('/verifications/:id/checks', requireScope('verify'), checkCode(deps));
   v1.post('/verifications/:id/cancel', requireScope('verify'), cancelVerification(deps));
   v1.post('/verifications/:id/resend', requireScope('verify'), resendVerification(deps));
   app.use('/v1', v1);
   app.use('/webhooks', webhooks(deps));
+  app.use(support(deps, requireScope));
+  app.use('/v2', twilioVerify(deps));
 
   app.use((req) => {
     throw new ApiError('not_found', `No route for ${req.method} ${req.path}.`);
@@ -49,7 +58,18 @@ function errorHandler(deps: GatewayDeps): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const parserType =
       typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
-    const known = isApiError(error) ? error : PARSER_ERRORS[parserType]?.();
+    const known = isApiError(error)
+      ? error
+      : isRedisUnavailable(error)
+        ? new ApiError(
+            'unavailable',
+            'The data store is not reachable; nothing was changed. Retry.',
+            undefined,
+            {
+              retryAfterMs: 1_000,
+            },
+          )
+        : PARSER_ERRORS[parserType]?.();
     const apiError =
       known ?? new ApiError('internal', 'Something went wrong on our side; nothing was changed.');
     if (!known || apiError.status >= 500) {

@@ -24,19 +24,27 @@ export interface ApiClient {
 }
 
 /**
- * Bearer-key authentication. Keys are compared as SHA-256 digests with `timingSafeEqual`, against
- * every configured key, so neither the length nor the position of a mismatch leaks through timing.
+ * Finds the client an API key belongs to. Keys are compared as SHA-256 digests with `timingSafeEqual`,
+ * against every configured key, so neither the length nor the position of a mismatch leaks through
+ * timing. Shared by Bearer auth here and the Twilio-compatible API's Basic auth.
  */
-export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
+export function createKeyLookup(keys: readonly ApiKeyConfig[]): (key: string) => ApiClient | undefined {
   const entries = keys.map((k) => ({ digest: sha256(k.key), client: { name: k.name, scopes: k.scopes } }));
-
-  function authenticate(header: string | undefined): ApiClient | undefined {
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '');
-    if (!match?.[1]) return undefined;
-    const digest = sha256(match[1]);
+  return (key) => {
+    const digest = sha256(key);
     let found: ApiClient | undefined;
     for (const entry of entries) if (timingSafeEqual(entry.digest, digest)) found = entry.client;
     return found;
+  };
+}
+
+/** Bearer-key authentication: `requireScope(scope)` sets `res.locals.client` or throws 401/403. */
+export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
+  const lookup = createKeyLookup(keys);
+
+  function authenticate(header: string | undefined): ApiClient | undefined {
+    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '');
+    return match?.[1] ? lookup(match[1]) : undefined;
   }
 
   return function requireScope(scope: Scope): RequestHandler {

@@ -3,6 +3,7 @@ import type { KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import type {
   Admission,
+  AuditLog,
   DeliveryQueues,
   IdempotencyStore,
   NonceStore,
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   readonly idempotency: IdempotencyStore;
   readonly prefixGuard: PrefixGuard;
   readonly supportIndex: SupportIndex;
+  /** Who looked up what in the support API (queries hashed). */
+  readonly audit: AuditLog;
   readonly spend: SpendLedger;
   /** Failover on receipts, resend, and the delivery and outcome metrics. */
   readonly engine: EngineDeps;

@@ -5,6 +5,7 @@ import { createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
   createAdmission,
+  createAuditLog,
   createDeliveryQueues,
   createIdempotencyStore,
   createNonceStore,
@@ -36,7 +37,18 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // A producer must not queue commands while Redis is away: with no offline queue and one retry,
+  // a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's advice).
+  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Without an offline queue nothing works before the first connection: wait for it (briefly — a
+  // gateway that starts while Redis is down serves 503s until it comes).
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   const engine = { ...engineConfig(config), publicUrl: config.PUBLIC_URL ?? url };
   const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
   // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
@@ -57,6 +69,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     idempotency: createIdempotencyStore({ redis, prefix: config.SENDCODE_PREFIX }),
     prefixGuard: createPrefixGuard({ redis, prefix: config.SENDCODE_PREFIX }),
     supportIndex: createSupportIndex({ redis, prefix: config.SENDCODE_PREFIX }),
+    audit: createAuditLog({ redis, prefix: config.SENDCODE_PREFIX }),
     spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     engine: {
       store,

@@ -133,14 +133,18 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
   );
   logger.info({ providers }, 'workers running');
 
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${config.WORKERS_HOST}:${port}`,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all(workers.map((worker) => worker.close()));
-      await queues.close();
-      await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
-      await redis.quit();
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(workers.map((worker) => worker.close()));
+        await queues.close();
+        await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
+        await redis.quit();
+      })();
+      return closing;
     },
   };
 }

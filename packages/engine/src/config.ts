@@ -19,7 +19,8 @@ export const engineEnv = z.object({
   /** How long to wait for a delivery receipt before moving to the next step of the plan. */
   SMS_RECEIPT_TIMEOUT_SECONDS: seconds(60),
   VOICE_RECEIPT_TIMEOUT_SECONDS: seconds(90),
-  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /** Consecutive failures that open a circuit: high enough that a flaky provider (30 % errors) does not trip it. */
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(10),
   CIRCUIT_ERROR_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
   CIRCUIT_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
   CIRCUIT_WINDOW_SECONDS: seconds(60),

@@ -22,6 +22,7 @@ export {
 } from './code.ts';
 export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
 export { type CountryCode, type DestinationResult, parseDestination } from './destination.ts';
+export * from './diagnosis/index.ts';
 export {
   FAILOVER_REASONS,
   type FailoverReason,

@@ -191,6 +191,15 @@ describe('admit: pending index', () => {
     await admission.clearPending(client, 'h-dest', 'sign_in', 'ver_c');
     expect(await redis.exists(pendingKey(prefix, client, 'h-dest', 'sign_in'))).toBe(0);
   });
+
+  it('pendingId names the pending verification of (client, lookupHash, purpose), or null', async () => {
+    const client = 'lookup';
+    expect(await admission.pendingId(client, 'h-dest', 'sign_in')).toBeNull();
+    await admission.admit(start({ client, id: 'ver_p' }));
+    expect(await admission.pendingId(client, 'h-dest', 'sign_in')).toBe('ver_p');
+    expect(await admission.pendingId(client, 'h-dest', 'password_reset')).toBeNull();
+    expect(await admission.pendingId('another', 'h-dest', 'sign_in')).toBeNull();
+  });
 });
 
 describe('refund', () => {

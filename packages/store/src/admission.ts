@@ -33,6 +33,12 @@ export interface Admission {
   refund(input: RefundInput): Promise<void>;
   /** Drops the pending index entry if it names `id` (the verification became final). */
   clearPending(client: string, lookupHash: string, purpose: string, id: string): Promise<void>;
+  /**
+   * The verification id the pending index names for (client, lookupHash, purpose), or null. It may
+   * name one that has become final (the entry lives for the verification's lifetime unless cleared):
+   * callers load the record and look at its status.
+   */
+  pendingId(client: string, lookupHash: string, purpose: string): Promise<string | null>;
 }
 
 /**
@@ -157,6 +163,11 @@ export function createAdmission(options: AdmissionOptions): Admission {
 
     async clearPending(client, lookupHash, purpose, id) {
       await run('clearPending', [pendingKey(prefix, client, lookupHash, purpose)], [nonEmpty('id', id)]);
+    },
+
+    async pendingId(client, lookupHash, purpose) {
+      const id = await redis.get(pendingKey(prefix, client, lookupHash, purpose));
+      return id === '' ? null : id;
     },
   };
 }

@@ -50,14 +50,22 @@ async function opened() {
 describe('circuit breaker', () => {
   it('allows calls while closed and opens at the consecutive-failure threshold', async () => {
     const { cb } = breaker();
-    expect(await cb.allow('twilio:sms', T0)).toEqual({ allowed: true, state: 'closed', probe: false });
+    expect(await cb.allow('twilio:sms', T0)).toMatchObject({ allowed: true, state: 'closed', probe: false });
     expect(await fail(cb, 3)).toEqual([
       { state: 'closed', changed: false },
       { state: 'closed', changed: false },
       { state: 'open', changed: true },
     ]);
-    expect(await cb.allow('twilio:sms', T0 + 1)).toEqual({ allowed: false, state: 'open', probe: false });
-    expect(await cb.allow('vonage:sms', T0 + 1)).toEqual({ allowed: true, state: 'closed', probe: false });
+    expect(await cb.allow('twilio:sms', T0 + 1)).toMatchObject({
+      allowed: false,
+      state: 'open',
+      probe: false,
+    });
+    expect(await cb.allow('vonage:sms', T0 + 1)).toMatchObject({
+      allowed: true,
+      state: 'closed',
+      probe: false,
+    });
   });
 
   it('resets the consecutive count on success', async () => {
@@ -100,7 +108,12 @@ describe('circuit breaker', () => {
 
   it('refuses calls for the whole cooldown, then gives exactly one caller the probe', async () => {
     const { cb, prefix } = await opened();
-    expect(await cb.allow('twilio:sms', T0 + 29_999)).toMatchObject({ allowed: false, state: 'open' });
+    expect(await cb.allow('twilio:sms', T0 + 29_999)).toEqual({
+      allowed: false,
+      state: 'open',
+      probe: false,
+      retryAt: T0 + 30_000,
+    });
     const connections = Array.from({ length: 5 }, () => testRedis());
     try {
       const breakers = connections.map((connection) =>
@@ -109,7 +122,9 @@ describe('circuit breaker', () => {
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) => breakers[i % breakers.length]?.allow('twilio:sms', T0 + 30_000)),
       );
-      expect(answers.filter((a) => a?.allowed)).toEqual([{ allowed: true, state: 'half_open', probe: true }]);
+      expect(answers.filter((a) => a?.allowed)).toEqual([
+        { allowed: true, state: 'half_open', probe: true, retryAt: 0 },
+      ]);
       expect(answers.filter((a) => a?.allowed === false)).toHaveLength(19);
       expect(answers.every((a) => a?.state === 'half_open')).toBe(true);
     } finally {
@@ -120,15 +135,18 @@ describe('circuit breaker', () => {
   it('gives the probe to another caller once the lease runs out', async () => {
     const { cb } = await opened();
     expect(await cb.allow('twilio:sms', T0 + 30_000)).toMatchObject({ allowed: true, probe: true });
+    // Refused while the lease lives, and told when it ends.
     expect(await cb.allow('twilio:sms', T0 + 34_999)).toEqual({
       allowed: false,
       state: 'half_open',
       probe: false,
+      retryAt: T0 + 35_000,
     });
     expect(await cb.allow('twilio:sms', T0 + 35_000)).toEqual({
       allowed: true,
       state: 'half_open',
       probe: true,
+      retryAt: 0,
     });
   });
 
@@ -140,6 +158,7 @@ describe('circuit breaker', () => {
       allowed: true,
       state: 'closed',
       probe: false,
+      retryAt: 0,
     });
     expect(await fail(cb, 2, T0 + 30_300)).toEqual([
       { state: 'closed', changed: false },
@@ -155,11 +174,13 @@ describe('circuit breaker', () => {
       allowed: false,
       state: 'open',
       probe: false,
+      retryAt: T0 + 61_000,
     });
     expect(await cb.allow('twilio:sms', T0 + 61_000)).toEqual({
       allowed: true,
       state: 'half_open',
       probe: true,
+      retryAt: 0,
     });
   });
 

@@ -23,12 +23,13 @@ export interface CircuitBreaker {
   /**
    * May we call this provider now? closed → yes. open, cooldown not over → no. open, cooldown over →
    * half_open, and this caller gets the single probe (a lease until now + probeTimeoutMs). half_open
-   * with a live probe lease → no; lease expired → this caller becomes the probe.
+   * with a live probe lease → no; lease expired → this caller becomes the probe. `retryAt` (epoch ms)
+   * says when a refused caller may ask again; 0 when allowed.
    */
   allow(
     provider: CircuitName,
     nowMs: number,
-  ): Promise<{ allowed: boolean; state: CircuitState; probe: boolean }>;
+  ): Promise<{ allowed: boolean; state: CircuitState; probe: boolean; retryAt: number }>;
   /**
    * The outcome of a call. success: closed stays closed (consecutive failures = 0); half_open → closed
    * (window reset). failure: counted; closed → open at `failureThreshold` consecutive failures or when
@@ -128,12 +129,17 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     async allow(provider, nowMs) {
       const args = [timestamp(nowMs), config.cooldownMs, config.probeTimeoutMs, ttlMs];
       const reply = await run('circuitAllow', key(provider), args);
-      if (!Array.isArray(reply) || reply.length !== 3) throw malformed('circuitAllow');
-      const [allowed, state, probe]: unknown[] = reply;
+      if (!Array.isArray(reply) || reply.length !== 4) throw malformed('circuitAllow');
+      const [allowed, state, probe, retryAt]: unknown[] = reply;
       if ((allowed !== 0 && allowed !== 1) || !isCircuitState(state) || (probe !== 0 && probe !== 1)) {
         throw malformed('circuitAllow');
       }
-      return { allowed: allowed === 1, state, probe: probe === 1 };
+      return {
+        allowed: allowed === 1,
+        state,
+        probe: probe === 1,
+        retryAt: typeof retryAt === 'number' ? retryAt : 0,
+      };
     },
 
     async record(provider, outcome, nowMs) {

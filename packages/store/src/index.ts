@@ -17,6 +17,13 @@ export {
   rateLimitKey,
 } from './admission.ts';
 export {
+  type AuditEntry,
+  type AuditLog,
+  type AuditLogOptions,
+  auditLogKey,
+  createAuditLog,
+} from './audit.ts';
+export {
   CIRCUIT_STATES,
   type CircuitBreaker,
   type CircuitBreakerConfig,
@@ -57,6 +64,7 @@ export {
   supportIndexKey,
 } from './support-index.ts';
 export * from './types.ts';
+export { isRedisUnavailable } from './unavailable.ts';
 export {
   createVerificationStore,
   type VerificationStore,

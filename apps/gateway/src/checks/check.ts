@@ -1,5 +1,5 @@
 import { hashCode, normalizeCodeInput } from '@sendcode/policy';
-import type { CheckOutcome } from '@sendcode/store';
+import type { CheckOutcome, VerificationRecord } from '@sendcode/store';
 import type { RequestHandler } from 'express';
 import type { ApiClient } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
@@ -24,27 +24,50 @@ export function checkCode(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
     const body = parseBody(checkBody, req);
     const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
-    const input = normalizeCodeInput(body.code);
-    if (!input.ok)
-      throw new ApiError('invalid_code_format', FORMAT_MESSAGES[input.reason], { field: 'code' });
+    res.json(presentCheck(await checkVerification(deps, record, body.code)));
+  };
+}
 
-    const now = deps.now();
-    // The key that made the stored hash: the current one, or a previous one during a rotation.
-    const key = (record.keyId ? deps.ring.byId(record.keyId) : undefined) ?? deps.ring.current;
-    const outcome = await deps.store.check(record.id, hashCode(key.codeHmac, record.id, input.code), now);
-    if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
-    count(deps, outcome, now);
-    if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
-      // The fraud guard's conversion tracking: a confirmed code means real people behind this range.
-      const window = deps.engine.config.settings.fraud.conversion.windowSeconds * 1000;
-      await deps.prefixGuard.recordApproval(record.numberPrefix, now, window);
-    }
-    res.json({
-      id: record.id,
-      valid: outcome.valid,
-      status: outcome.status,
-      remainingAttempts: outcome.remainingAttempts,
-    });
+/** What one check did: the store's outcome for `record`. */
+export interface CheckAnswer {
+  readonly record: VerificationRecord;
+  readonly outcome: Extract<CheckOutcome, { found: true }>;
+}
+
+/**
+ * Checks `code` against a verification the caller already owns: normalise, compare-and-count,
+ * metrics and the fraud guard's conversion tracking. Shared by every check route (native by id and
+ * by destination, Twilio Verify's VerificationCheck).
+ */
+export async function checkVerification(
+  deps: GatewayDeps,
+  record: VerificationRecord,
+  code: string,
+): Promise<CheckAnswer> {
+  const input = normalizeCodeInput(code);
+  if (!input.ok) throw new ApiError('invalid_code_format', FORMAT_MESSAGES[input.reason], { field: 'code' });
+
+  const now = deps.now();
+  // The key that made the stored hash: the current one, or a previous one during a rotation.
+  const key = (record.keyId ? deps.ring.byId(record.keyId) : undefined) ?? deps.ring.current;
+  const outcome = await deps.store.check(record.id, hashCode(key.codeHmac, record.id, input.code), now);
+  if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
+  count(deps, outcome, now);
+  if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
+    // The fraud guard's conversion tracking: a confirmed code means real people behind this range.
+    const window = deps.engine.config.settings.fraud.conversion.windowSeconds * 1000;
+    await deps.prefixGuard.recordApproval(record.numberPrefix, now, window);
+  }
+  return { record, outcome };
+}
+
+/** The native API's check answer. */
+export function presentCheck({ record, outcome }: CheckAnswer) {
+  return {
+    id: record.id,
+    valid: outcome.valid,
+    status: outcome.status,
+    remainingAttempts: outcome.remainingAttempts,
   };
 }
 

@@ -31,9 +31,14 @@ export function getVerification(deps: GatewayDeps): RequestHandler {
 export function cancelVerification(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
     const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
-    const outcome = await deps.store.cancel(record.id, deps.now());
-    if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
-    if (outcome.transitioned && outcome.status !== 'pending') deps.engine.metrics.completed(outcome.status);
-    res.json({ id: record.id, status: outcome.status });
+    res.json({ id: record.id, status: await cancelRecord(deps, record.id) });
   };
+}
+
+/** Cancels a pending verification the caller owns, counting the outcome; answers the status after. */
+export async function cancelRecord(deps: GatewayDeps, id: string) {
+  const outcome = await deps.store.cancel(id, deps.now());
+  if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
+  if (outcome.transitioned && outcome.status !== 'pending') deps.engine.metrics.completed(outcome.status);
+  return outcome.status;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 
 const destination = z.string().trim().min(3).max(320);
+const purpose = z.string().regex(/^[a-z][a-z_]{0,31}$/, 'lower-case snake_case, e.g. "sign_in"');
 
 /** Brand names appear in every message: `checkBrand` refuses anything that looks like a link. */
 const brand = z
@@ -36,10 +37,7 @@ export const createVerificationBody = z.strictObject({
     .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "ja" or "en-GB"')
     .optional(),
   brand: brand.optional(),
-  purpose: z
-    .string()
-    .regex(/^[a-z][a-z_]{0,31}$/, 'lower-case snake_case, e.g. "sign_in"')
-    .optional(),
+  purpose: purpose.optional(),
   codeLength: z.number().int().min(4).max(10).optional(),
   ttlSeconds: z.number().int().min(60).max(86_400).optional(),
   accountRef: z.string().min(1).max(128).optional(),
@@ -49,6 +47,13 @@ export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
 export const checkBody = z.strictObject({
   code: z.string().max(64),
+});
+
+/** `POST /v1/verifications/check`: a check by destination (and purpose, default `sign_in`). */
+export const checkByDestinationBody = z.strictObject({
+  to: destination,
+  code: z.string().max(64),
+  purpose: purpose.optional(),
 });
 
 /** Verification ids as we mint them; anything else is answered 404 without touching Redis. */

@@ -19,7 +19,9 @@
     ARGV[4] key TTL, ms
 
   Output:
-    { allowed (0|1), state after the call, probe (0|1) }
+    { allowed (0|1), state after the call, probe (0|1), retryAt }
+    retryAt (epoch ms) is when a refused caller may ask again: the end of the cooldown (open) or of
+    the probe's lease (half_open); 0 when allowed.
 ]]
 local key = KEYS[1]
 local now, cooldown, probeTimeout, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -27,18 +29,19 @@ local now, cooldown, probeTimeout, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), t
 local fields = redis.call('HMGET', key, 'state', 'openedAt', 'probeUntil')
 local state = fields[1] or 'closed'
 if state == 'closed' then
-  return { 1, 'closed', 0 }
+  return { 1, 'closed', 0, 0 }
 elseif state == 'open' then
   local openedAt = tonumber(fields[2])
   if not openedAt then
     return redis.error_reply('ERR sendcode circuitAllow: malformed breaker state')
   end
   if now - openedAt < cooldown then
-    return { 0, 'open', 0 }
+    return { 0, 'open', 0, openedAt + cooldown }
   end
 elseif state == 'half_open' then
-  if now < (tonumber(fields[3]) or 0) then
-    return { 0, 'half_open', 0 }
+  local probeUntil = tonumber(fields[3]) or 0
+  if now < probeUntil then
+    return { 0, 'half_open', 0, probeUntil }
   end
 else
   return redis.error_reply('ERR sendcode circuitAllow: malformed breaker state')
@@ -46,4 +49,4 @@ end
 
 redis.call('HSET', key, 'state', 'half_open', 'probeUntil', now + probeTimeout)
 redis.call('PEXPIRE', key, ttl)
-return { 1, 'half_open', 1 }
+return { 1, 'half_open', 1, 0 }

@@ -1,0 +1,63 @@
+import { lookupHash, parseDestination } from '@sendcode/policy';
+import type { VerificationRecord } from '@sendcode/store';
+import type { RequestHandler } from 'express';
+import type { ApiClient } from '../auth.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { parseBody } from '../validate.ts';
+import { checkByDestinationBody } from '../verifications/schemas.ts';
+import { checkVerification, presentCheck } from './check.ts';
+
+/** How far back the support index is searched when nothing is pending: the final state's retention. */
+const RETENTION_MS = 24 * 3_600_000;
+
+/**
+ * The caller's verification for a destination and purpose, the one a check by destination means:
+ * 1. the pending index (admission's "one pending verification per client, destination and purpose"),
+ *    under the current lookup key and every previous one while keys rotate;
+ * 2. else the newest of this client's verifications for that destination and purpose in the support
+ *    index, so an approved verification stays re-checkable by destination while it is retained.
+ * Destinations are compared by their keyed hash only, as the store keeps them.
+ */
+export async function findByDestination(
+  deps: GatewayDeps,
+  client: ApiClient,
+  rawTo: string,
+  purpose: string,
+): Promise<VerificationRecord> {
+  const parsed = parseDestination(rawTo);
+  if (!parsed.ok) {
+    throw new ApiError('invalid_destination', 'Not a valid email address or E.164 phone number.', {
+      field: 'to',
+      reason: parsed.reason,
+    });
+  }
+  const now = deps.now();
+  const hashes = [deps.ring.current, ...deps.ring.previous].map((key) =>
+    lookupHash(key.lookup, parsed.destination.address),
+  );
+  const mine = (record: VerificationRecord | null): record is VerificationRecord =>
+    record !== null && record.client === client.name && record.purpose === purpose;
+
+  for (const hash of hashes) {
+    const id = await deps.admission.pendingId(client.name, hash, purpose);
+    const record = id === null ? null : await deps.store.get(id, now);
+    if (mine(record)) return record;
+  }
+  const indexed = hashes.map((hash) => ({ kind: 'destination' as const, hash }));
+  for (const id of await deps.supportIndex.find(indexed, now - RETENTION_MS, 20)) {
+    const record = await deps.store.get(id, now);
+    if (mine(record)) return record;
+  }
+  throw new ApiError('not_found', 'No verification for this destination (it may have expired).');
+}
+
+/** `POST /v1/verifications/check` `{ to, code, purpose? }`: a check of the verification `findByDestination` finds. */
+export function checkByDestination(deps: GatewayDeps): RequestHandler {
+  return async (req, res) => {
+    const body = parseBody(checkByDestinationBody, req);
+    const client = res.locals.client as ApiClient;
+    const record = await findByDestination(deps, client, body.to, body.purpose ?? 'sign_in');
+    res.json(presentCheck(await checkVerification(deps, record, body.code)));
+  };
+}

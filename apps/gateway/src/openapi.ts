@@ -1,0 +1,167 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { apiErrorBody, cancelResult, checkResult, verificationView } from './openapi-responses.ts';
+import { resendBody } from './verifications/resend.ts';
+import { checkBody, checkByDestinationBody, createVerificationBody } from './verifications/schemas.ts';
+
+/**
+ * The OpenAPI 3.1 document of the native API, generated from the zod schemas the routes validate
+ * with (`z.toJSONSchema`, JSON Schema 2020-12 = OpenAPI 3.1's dialect), so the contract is written
+ * once. Request schemas are the input side (`io: 'input'`): what a caller may send.
+ */
+export function openApiDocument(serverUrl?: string) {
+  const schemas = {
+    CreateVerification: jsonSchema(createVerificationBody),
+    Check: jsonSchema(checkBody),
+    CheckByDestination: jsonSchema(checkByDestinationBody),
+    Resend: jsonSchema(resendBody),
+    Verification: jsonSchema(verificationView),
+    CheckResult: jsonSchema(checkResult),
+    CancelResult: jsonSchema(cancelResult),
+    Error: jsonSchema(apiErrorBody),
+  };
+  const verify = [{ bearer: [] }];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sendcode native API',
+      version: '1',
+      description:
+        'One-time codes by email, SMS and voice. Errors are {"error":{"code","message","details"?}}; ' +
+        'every 429 carries Retry-After. A Twilio Verify v2-compatible API is served under /v2 (see README).',
+    },
+    ...(serverUrl === undefined ? {} : { servers: [{ url: serverUrl }] }),
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Sendcode API key.' } },
+      parameters: {
+        id: {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^ver_[0-9a-f]{32}$' },
+        },
+      },
+    },
+    paths: {
+      '/v1/verifications': {
+        post: {
+          operationId: 'createVerification',
+          summary: 'Send a code (a start for a pending destination and purpose resends that one).',
+          security: verify,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Replays the first answer for 24 h.',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
+          requestBody: body('CreateVerification'),
+          responses: {
+            '201': ok('Verification', 'Started.'),
+            '200': ok('Verification', 'Resumed: the pending verification was sent again.'),
+            ...errors(400, 401, 403, 409, 422, 429, 503),
+          },
+        },
+      },
+      '/v1/verifications/check': {
+        post: {
+          operationId: 'checkByDestination',
+          summary: "Check a code against the caller's verification for a destination and purpose.",
+          security: verify,
+          requestBody: body('CheckByDestination'),
+          responses: { '200': ok('CheckResult', 'Checked.'), ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/v1/verifications/{id}': {
+        get: {
+          operationId: 'getVerification',
+          summary: 'State and masked timeline.',
+          security: verify,
+          parameters: [{ $ref: '#/components/parameters/id' }],
+          responses: { '200': ok('Verification', 'The verification.'), ...errors(401, 403, 404) },
+        },
+      },
+      '/v1/verifications/{id}/checks': {
+        post: {
+          operationId: 'checkVerification',
+          summary: 'Check a code. A wrong code is valid=false, not an error.',
+          security: verify,
+          parameters: [{ $ref: '#/components/parameters/id' }],
+          requestBody: body('Check'),
+          responses: { '200': ok('CheckResult', 'Checked.'), ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/v1/verifications/{id}/resend': {
+        post: {
+          operationId: 'resendVerification',
+          summary: 'Send the same code again, on another channel of the plan if asked.',
+          security: verify,
+          parameters: [{ $ref: '#/components/parameters/id' }],
+          requestBody: { ...body('Resend'), required: false },
+          responses: { '202': ok('Verification', 'Queued.'), ...errors(400, 401, 403, 404, 409, 429) },
+        },
+      },
+      '/v1/verifications/{id}/cancel': {
+        post: {
+          operationId: 'cancelVerification',
+          summary: 'Cancel a pending verification; a final one is left as it is.',
+          security: verify,
+          parameters: [{ $ref: '#/components/parameters/id' }],
+          responses: { '200': ok('CancelResult', 'The status after.'), ...errors(401, 403, 404) },
+        },
+      },
+    },
+  };
+}
+
+/** `GET /openapi.json`, no auth. Built once: the schemas do not change at runtime. */
+export function serveOpenApi(publicUrl: string): RequestHandler {
+  const document = JSON.stringify(openApiDocument(publicUrl));
+  return (_req, res) => {
+    res.type('application/json').send(document);
+  };
+}
+
+function jsonSchema(schema: z.ZodType) {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function body(name: string) {
+  return { required: true, content: { 'application/json': { schema: ref(name) } } };
+}
+
+function ok(name: string, description: string) {
+  return { description, content: { 'application/json': { schema: ref(name) } } };
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (validation_failed, invalid_destination, invalid_code_format...).',
+  401: 'Missing or invalid API key.',
+  403: 'The key lacks the scope, or the destination is blocked.',
+  404: 'No such verification (or not this client’s).',
+  409: 'Not pending, or the Idempotency-Key is in use.',
+  422: 'Idempotency-Key reused with another body.',
+  429: 'A limit: see Retry-After.',
+  503: 'A dependency is unavailable; nothing was sent.',
+};
+
+function errors(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      {
+        description: ERROR_DESCRIPTIONS[status] ?? 'Error.',
+        ...(status === 429 || status === 503
+          ? { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } }
+          : {}),
+        content: { 'application/json': { schema: ref('Error') } },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,39 @@
+/** What the scenarios send to the gateway. */
+
+import { nextPhone } from './stats.ts';
+import type { BenchSystem } from './system.ts';
+
+export const startRequest = (system: BenchSystem) => ({
+  url: system.gatewayUrl,
+  headers: { authorization: `Bearer ${system.apiKey}` },
+  next: () => ({ path: '/v1/verifications', body: { to: nextPhone(), channel: 'sms' } }),
+});
+
+/** The `id` of a 201 answer to a start, undefined otherwise. */
+export function startedId(status: number, body: string): string | undefined {
+  if (status !== 201) return undefined;
+  const parsed = JSON.parse(body) as { id?: unknown };
+  return typeof parsed.id === 'string' ? parsed.id : undefined;
+}
+
+/** Total Redis commands executed so far (INFO commandstats, Lua's inner calls included). */
+export async function redisCommands(system: BenchSystem): Promise<number> {
+  const info = await system.redis.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/calls=(\d+)/g)) total += Number(match[1]);
+  return total;
+}
+
+/** Calls per Redis command so far (INFO commandstats), e.g. `{ evalsha: 10, hgetall: 4 }`. */
+export async function redisCommandCounts(system: BenchSystem): Promise<Map<string, number>> {
+  const info = await system.redis.info('commandstats');
+  const counts = new Map<string, number>();
+  for (const match of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g))
+    counts.set(String(match[1]), Number(match[2]));
+  return counts;
+}
+
+export async function usedMemory(system: BenchSystem): Promise<number> {
+  const info = await system.redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}

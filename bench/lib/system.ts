@@ -1,0 +1,127 @@
+/**
+ * The system under test: its own redis-server (ephemeral port), the provider sandbox in this process
+ * (zero added latency; receipts 10 ms after acceptance when asked for), one gateway process and one
+ * workers process.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { type Sandbox, startSandbox } from '@sendcode/sandbox';
+import { Redis } from 'ioredis';
+import { freePort, type RedisServer, startRedisServer } from '../../test/helpers/redis-server.ts';
+import { CONFIG } from './config.ts';
+import { type Child, RESULTS_DIR, spawnTsx, waitHttp } from './processes.ts';
+
+/**
+ * Limits far above what the benchmark sends, so admission is executed on every start but never what
+ * is measured: every scope stays counted, none refuses. The conversion guard is off (threshold 0).
+ */
+const BENCH_SETTINGS = {
+  limits: {
+    destination: [{ limit: 1_000_000, windowSeconds: 600 }],
+    account: { limit: 1_000_000_000, windowSeconds: 3600 },
+    ip: { limit: 1_000_000_000, windowSeconds: 3600 },
+    client: { limit: 1_000_000_000, windowSeconds: 60 },
+    prefix: { limit: 1_000_000_000, windowSeconds: 3600, digits: 7 },
+  },
+  fraud: {
+    conversion: { minSends: 1_000_000_000, threshold: 0, windowSeconds: 3600, blockSeconds: 3600, digits: 7 },
+  },
+};
+
+export interface BenchSystem {
+  readonly redis: Redis;
+  readonly redisServer: RedisServer;
+  readonly sandbox: Sandbox;
+  readonly gatewayUrl: string;
+  readonly apiKey: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Starts the workers process; `receipts` gives it PUBLIC_URL so providers are asked for receipts. */
+  startWorkers(receipts: boolean): Promise<void>;
+  stopWorkers(): Promise<void>;
+  /** Empties Redis and the sandbox between scenarios (Lua scripts stay cached). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBenchSystem(): Promise<BenchSystem> {
+  const redisServer = await startRedisServer();
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, receiptDelayMs: 10 });
+  const settingsPath = `${RESULTS_DIR}bench-settings.json`;
+  writeFileSync(settingsPath, JSON.stringify(BENCH_SETTINGS));
+  const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
+  const port = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    REDIS_URL: redisServer.url,
+    SENDCODE_SECRET: randomBytes(32).toString('hex'),
+    SENDCODE_SETTINGS: settingsPath,
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'production',
+    SENDCODE_API_KEYS: JSON.stringify([{ name: 'bench', key: apiKey, scopes: ['verify'] }]),
+    SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
+    MAIL_FROM: 'Sendcode Bench <no-reply@sendcode.bench>',
+    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+    TWILIO_FROM: '+15005550006',
+    TWILIO_API_BASE_URL: sandbox.httpUrl,
+    VONAGE_API_KEY: 'benchkey',
+    VONAGE_API_SECRET: 'benchsecret',
+    VONAGE_APPLICATION_ID: randomUUID(),
+    VONAGE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    VONAGE_FROM: 'Sendcode',
+    VONAGE_SIGNATURE_SECRET: 'sandbox-signature-secret',
+    VONAGE_REST_HOST: sandbox.httpUrl,
+    VONAGE_API_HOST: sandbox.httpUrl,
+  };
+  const gateway = spawnTsx(
+    'gateway',
+    'apps/gateway/src/main.ts',
+    { ...env, PORT: String(port) },
+    CONFIG.profile,
+  );
+  await waitHttp(`${gatewayUrl}/readyz`);
+  let workers: Child | undefined;
+
+  return {
+    redis,
+    redisServer,
+    sandbox,
+    gatewayUrl,
+    apiKey,
+    env,
+    async startWorkers(receipts) {
+      const metricsPort = await freePort();
+      workers = spawnTsx(
+        'workers',
+        'apps/workers/src/main.ts',
+        {
+          ...env,
+          WORKERS_METRICS_PORT: String(metricsPort),
+          WORKER_CONCURRENCY: String(CONFIG.workerConcurrency),
+          ...(receipts ? { PUBLIC_URL: gatewayUrl } : {}),
+        },
+        CONFIG.profile,
+      );
+      await waitHttp(`http://127.0.0.1:${metricsPort}/healthz`);
+    },
+    async stopWorkers() {
+      await workers?.stop();
+      workers = undefined;
+    },
+    async reset() {
+      await redis.flushall();
+      sandbox.clear();
+      sandbox.clearFaults();
+    },
+    async close() {
+      await workers?.stop();
+      await gateway.stop();
+      await sandbox.close();
+      redis.disconnect();
+      await redisServer.stop();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { errorFromResponse, parseJson, SendcodeError } from './errors.ts';
+import type {
+  CancelResult,
+  Channel,
+  CheckByDestinationRequest,
+  CheckResult,
+  CreateVerificationRequest,
+  Verification,
+} from './types.ts';
+
+/** Options of `createSendcodeClient`. */
+export interface SendcodeClientOptions {
+  /** Where the gateway is, e.g. `https://sendcode.example.com` (no `/v1`). */
+  readonly baseUrl: string;
+  /** An API key with scope `verify`. */
+  readonly apiKey: string;
+  /** A fetch implementation; default the global one. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Per-call options of `verifications.create`. */
+export interface CreateOptions {
+  /** Sent as `Idempotency-Key`: a retried create with the same key and body never sends twice. */
+  readonly idempotencyKey?: string;
+}
+
+/** The native API's verification routes, one method each. Every method throws `SendcodeError`. */
+export interface SendcodeClient {
+  readonly verifications: {
+    /** `POST /v1/verifications`: sends a code (or resends the pending one for this destination). */
+    create(request: CreateVerificationRequest, options?: CreateOptions): Promise<Verification>;
+    /** `GET /v1/verifications/{id}`: state and masked timeline. */
+    get(id: string): Promise<Verification>;
+    /** `POST /v1/verifications/{id}/checks`. */
+    check(id: string, code: string): Promise<CheckResult>;
+    /** `POST /v1/verifications/check`: checks the caller's verification for that destination. */
+    checkByDestination(request: CheckByDestinationRequest): Promise<CheckResult>;
+    /** `POST /v1/verifications/{id}/resend`: the same code again, on `channel` of the plan if given. */
+    resend(id: string, options?: { readonly channel?: Channel }): Promise<Verification>;
+    /** `POST /v1/verifications/{id}/cancel`. */
+    cancel(id: string): Promise<CancelResult>;
+  };
+}
+
+/** Builds a client for the native API. */
+export function createSendcodeClient(options: SendcodeClientOptions): SendcodeClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+
+  async function call<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new SendcodeError(
+        { status: 0, code: 'network_error', message: `No answer from ${base}` },
+        { cause: error },
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) throw errorFromResponse(response, text);
+    return parseJson(text) as T;
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+  return {
+    verifications: {
+      create: (request, createOptions) =>
+        call<Verification>(
+          'POST',
+          '/v1/verifications',
+          request,
+          createOptions?.idempotencyKey === undefined
+            ? undefined
+            : { 'idempotency-key': createOptions.idempotencyKey },
+        ),
+      get: (verificationId) => call<Verification>('GET', `/v1/verifications/${id(verificationId)}`),
+      check: (verificationId, code) =>
+        call<CheckResult>('POST', `/v1/verifications/${id(verificationId)}/checks`, { code }),
+      checkByDestination: (request) => call<CheckResult>('POST', '/v1/verifications/check', request),
+      resend: (verificationId, resendOptions) =>
+        call<Verification>('POST', `/v1/verifications/${id(verificationId)}/resend`, resendOptions ?? {}),
+      cancel: (verificationId) =>
+        call<CancelResult>('POST', `/v1/verifications/${id(verificationId)}/cancel`),
+    },
+  };
+}

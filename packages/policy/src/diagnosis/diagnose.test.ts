@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from './diagnose.ts';
+import type { DiagnosisCode, DiagnosisInput } from './types.ts';
+
+const NOW = Date.UTC(2026, 0, 1);
+const base: DiagnosisInput = {
+  status: 'pending',
+  sends: [{ channel: 'sms', status: 'accepted', provider: 'twilio' }],
+  timeline: [{ type: 'created' }, { type: 'sent', channel: 'sms', provider: 'twilio' }],
+  now: NOW,
+  expiresAt: NOW + 5 * 60_000,
+  attempts: 0,
+  maxAttempts: 5,
+};
+
+const cases: readonly (readonly [DiagnosisCode, Partial<DiagnosisInput>, RegExp, RegExp])[] = [
+  [
+    'rate_limited',
+    {
+      status: 'failed',
+      refused: { reason: 'rate_limited' },
+      sends: [],
+      timeline: [{ type: 'refused', detail: { reason: 'rate_limited', scope: 'destination' } }],
+    },
+    /too many codes were sent to this destination/,
+    /上限/,
+  ],
+  [
+    'fraud_blocked',
+    {
+      status: 'failed',
+      refused: { reason: 'destination_blocked' },
+      sends: [],
+      timeline: [{ type: 'refused', detail: { reason: 'destination_blocked', block: 'country' } }],
+    },
+    /fraud guard.*country/,
+    /不正対策/,
+  ],
+  ['locked', { status: 'locked', attempts: 5 }, /locked after 5 wrong codes/, /5回/],
+  ['expired_unused', { status: 'expired', expiresAt: NOW - 1 }, /expired without being used/, /有効期限/],
+  ['canceled', { status: 'canceled' }, /canceled/, /取り消し/],
+  [
+    'delivery_failed',
+    { status: 'failed', timeline: [{ type: 'delivery_failed' }] },
+    /could not deliver/,
+    /届けられません/,
+  ],
+  [
+    'carrier_mail_rejected',
+    {
+      status: 'approved',
+      warnings: ['carrier_mail_domain'],
+      sends: [
+        { channel: 'email', status: 'failed', provider: 'smtp' },
+        { channel: 'sms', status: 'delivered', provider: 'twilio' },
+      ],
+      timeline: [
+        { type: 'send_failed', channel: 'email', detail: { kind: 'permanent', providerCode: '550' } },
+        { type: 'failover', channel: 'sms', detail: { reason: 'permanent_error', fromChannel: 'email' } },
+        { type: 'sent', channel: 'sms', provider: 'twilio' },
+      ],
+    },
+    /carrier mail refused our email.*We sent SMS instead, which was delivered.*entered the code correctly/,
+    /キャリアメール/,
+  ],
+  [
+    'no_receipt_next_channel',
+    {
+      sends: [
+        { channel: 'sms', status: 'accepted' },
+        { channel: 'voice', status: 'delivered' },
+      ],
+      timeline: [
+        { type: 'sent', channel: 'sms' },
+        { type: 'no_receipt', channel: 'sms' },
+        { type: 'failover', channel: 'voice', detail: { reason: 'no_receipt', fromChannel: 'sms' } },
+        { type: 'sent', channel: 'voice' },
+      ],
+    },
+    /never confirmed delivery, so we tried phone call next, which was delivered/,
+    /配信確認/,
+  ],
+  [
+    'undelivered_next_channel',
+    { timeline: [{ type: 'failover', channel: 'voice', detail: { reason: 'undelivered' } }] },
+    /undelivered/,
+    /不達/,
+  ],
+  [
+    'provider_outage',
+    {
+      sends: [{ channel: 'sms', status: 'delivered', provider: 'vonage' }],
+      timeline: [
+        { type: 'send_failed', channel: 'sms', provider: 'twilio', detail: { kind: 'retryable' } },
+        { type: 'sent', channel: 'sms', provider: 'vonage' },
+      ],
+    },
+    /other provider, which delivered it/,
+    /障害/,
+  ],
+  [
+    'failed_over',
+    { timeline: [{ type: 'failover', channel: 'voice', detail: { reason: 'retries_exhausted' } }] },
+    /failed, so we sent the code/,
+    /失敗/,
+  ],
+  [
+    'fixed_line_called',
+    {
+      warnings: ['fixed_line_voice'],
+      sends: [{ channel: 'voice', status: 'delivered' }],
+      timeline: [{ type: 'sent', channel: 'voice' }],
+    },
+    /landline.*called it/,
+    /固定電話/,
+  ],
+  ['approved', { status: 'approved' }, /entered it correctly/, /正しく入力/],
+  ['delivered', { sends: [{ channel: 'sms', status: 'delivered' }] }, /delivered by SMS/, /配信されました/],
+  ['pending', {}, /on its way by SMS/, /送信中/],
+];
+
+describe('diagnose', () => {
+  it.each(cases)('%s', (code, overrides, english, japanese) => {
+    const diagnosis = diagnose({ ...base, ...overrides });
+    expect(diagnosis.code).toBe(code);
+    expect(`${diagnosis.en.summary} ${diagnosis.en.suggestion}`).toMatch(english);
+    expect(`${diagnosis.ja.summary} ${diagnosis.ja.suggestion}`).toMatch(japanese);
+    expect(diagnosis.en.suggestion).toMatch(/^Suggest: /);
+    expect(diagnosis.ja.suggestion).toMatch(/^対応案：/);
+  });
+
+  it('a carrier-mail failover without the carrier warning is a plain failover', () => {
+    const timeline = [{ type: 'failover', detail: { reason: 'permanent_error', fromChannel: 'email' } }];
+    expect(diagnose({ ...base, timeline }).code).toBe('failed_over');
+  });
+
+  it('a permanent error on one provider is not an outage', () => {
+    const timeline = [
+      { type: 'send_failed', channel: 'sms', provider: 'twilio', detail: { kind: 'permanent' } },
+      { type: 'sent', channel: 'sms', provider: 'vonage' },
+    ] as const;
+    expect(diagnose({ ...base, timeline }).code).not.toBe('provider_outage');
+  });
+
+  it('says how long is left while pending, never a negative time', () => {
+    expect(diagnose(base).en.suggestion).toContain('5 min left');
+    expect(diagnose({ ...base, expiresAt: NOW - 60_000 }).en.suggestion).toContain('0 min left');
+  });
+});

@@ -1,0 +1,112 @@
+import { en } from './en.ts';
+import { ja } from './ja.ts';
+import type { DiagnosisStrings } from './strings.ts';
+import type {
+  Diagnosis,
+  DiagnosisCode,
+  DiagnosisEvent,
+  DiagnosisFacts,
+  DiagnosisInput,
+  DiagnosisText,
+} from './types.ts';
+
+/** What a rule sees: the facts plus the raw events, for the rules that look at the path. */
+interface RuleInput {
+  readonly facts: DiagnosisFacts;
+  readonly input: DiagnosisInput;
+  readonly failovers: readonly DiagnosisEvent[];
+}
+
+const failoverBecause = (reason: string) => (r: RuleInput) =>
+  r.failovers.some((e) => e.detail?.reason === reason);
+
+/**
+ * The rules, first match wins: outcomes that end the story (refused, locked, expired...) come first,
+ * then what explains the delivery path, then the plain cases.
+ */
+const RULES: readonly (readonly [DiagnosisCode, (r: RuleInput) => boolean])[] = [
+  ['rate_limited', (r) => r.input.refused?.reason === 'rate_limited'],
+  ['fraud_blocked', (r) => r.input.refused?.reason === 'destination_blocked'],
+  ['locked', (r) => r.facts.status === 'locked'],
+  ['expired_unused', (r) => r.facts.status === 'expired'],
+  ['canceled', (r) => r.facts.status === 'canceled'],
+  ['delivery_failed', (r) => r.facts.status === 'failed'],
+  [
+    'carrier_mail_rejected',
+    (r) =>
+      (r.input.warnings ?? []).includes('carrier_mail_domain') &&
+      r.failovers.some((e) => e.detail?.reason === 'permanent_error' && e.detail.fromChannel === 'email'),
+  ],
+  ['no_receipt_next_channel', failoverBecause('no_receipt')],
+  ['undelivered_next_channel', failoverBecause('undelivered')],
+  ['provider_outage', (r) => failoverBecause('circuit_open')(r) || otherProviderTookOver(r.input.timeline)],
+  ['failed_over', (r) => r.failovers.length > 0],
+  ['fixed_line_called', (r) => (r.input.warnings ?? []).includes('fixed_line_voice')],
+  ['approved', (r) => r.facts.status === 'approved'],
+  ['delivered', (r) => r.facts.delivered],
+  ['pending', () => true],
+];
+
+/** Codes that explain a path: their summary is followed by whether the user has entered the code. */
+const PATH_CODES: ReadonlySet<DiagnosisCode> = new Set([
+  'carrier_mail_rejected',
+  'no_receipt_next_channel',
+  'undelivered_next_channel',
+  'provider_outage',
+  'failed_over',
+  'fixed_line_called',
+]);
+
+/**
+ * Explains what happened to a verification, for support staff: one code, and in English and Japanese
+ * a summary and a suggested next action. Pure: everything comes from `input`.
+ */
+export function diagnose(input: DiagnosisInput): Diagnosis {
+  const facts = factsOf(input);
+  const failovers = input.timeline.filter((e) => e.type === 'failover');
+  const rule = RULES.find(([, when]) => when({ facts, input, failovers }));
+  const code = rule?.[0] ?? 'pending';
+  return { code, en: textOf(en, code, facts), ja: textOf(ja, code, facts) };
+}
+
+function textOf(strings: DiagnosisStrings, code: DiagnosisCode, facts: DiagnosisFacts): DiagnosisText {
+  const words = strings.codes[code];
+  const summary = words.summary(facts);
+  return {
+    summary: PATH_CODES.has(code) ? `${summary} ${strings.outcome(facts)}`.trim() : summary,
+    suggestion: words.suggestion(facts),
+  };
+}
+
+/** A provider failed (error or open circuit) and another one then sent on the same channel. */
+function otherProviderTookOver(timeline: readonly DiagnosisEvent[]): boolean {
+  return timeline.some(
+    (failed, i) =>
+      (failed.type === 'send_failed' || failed.type === 'circuit_skipped') &&
+      failed.detail?.kind !== 'permanent' &&
+      timeline
+        .slice(i + 1)
+        .some(
+          (sent) =>
+            sent.type === 'sent' && sent.channel === failed.channel && sent.provider !== failed.provider,
+        ),
+  );
+}
+
+function factsOf(input: DiagnosisInput): DiagnosisFacts {
+  const refused = input.timeline.find((e) => e.type === 'refused')?.detail;
+  const sent = input.timeline.filter((e) => e.type === 'sent');
+  const last = input.sends.at(-1);
+  const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    status: input.status,
+    firstChannel: input.sends[0]?.channel ?? sent[0]?.channel,
+    lastChannel: sent.at(-1)?.channel ?? last?.channel,
+    scope: str(refused?.scope),
+    block: str(refused?.block),
+    attempts: input.attempts,
+    maxAttempts: input.maxAttempts,
+    minutesLeft: Math.max(0, Math.ceil((input.expiresAt - input.now) / 60_000)),
+    delivered: last?.status === 'delivered',
+  };
+}

@@ -1,0 +1,45 @@
+import { createLogger, parseEnv } from '@sendcode/runtime';
+import { startWorkers, workersEnv } from '@sendcode/workers';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from '../helpers/system.ts';
+
+/**
+ * Graceful shutdown under load: the workers are closed (what SIGTERM does) while deliveries are in
+ * flight; active jobs finish, waiting ones stay queued, and a new worker process picks them up.
+ * Nothing is lost and nothing is sent twice.
+ */
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem({ WORKER_CONCURRENCY: '5' });
+});
+afterAll(() => system.close());
+
+it('closing the workers mid-run loses nothing; a restarted worker finishes the queue', {
+  timeout: 60_000,
+}, async () => {
+  const N = 200;
+  const destinations = Array.from({ length: N }, (_, i) => `shutdown${i}@example.com`);
+  await Promise.all(destinations.map((to) => system.api('POST', '/v1/verifications', { to })));
+  await system.workers.close();
+  const deliveredBeforeRestart = new Set(system.sandbox.messages().map((m) => m.to)).size;
+
+  const env = { PUBLIC_URL: system.gateway.url, ...system.env };
+  const again = await startWorkers(parseEnv(workersEnv, env), createLogger('test', 'silent'));
+  try {
+    const deadline = Date.now() + 30_000;
+    const delivered = () => new Set(system.sandbox.messages().map((m) => m.to));
+    while (destinations.some((to) => !delivered().has(to)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const counts = new Map<string, number>();
+    for (const message of system.sandbox.messages())
+      counts.set(message.to, (counts.get(message.to) ?? 0) + 1);
+    console.log(
+      `shutdown: ${deliveredBeforeRestart} delivered before the stop, ${N - deliveredBeforeRestart} after the restart`,
+    );
+    expect(destinations.filter((to) => !counts.has(to))).toEqual([]);
+    expect([...counts.values()].filter((count) => count > 1)).toEqual([]);
+  } finally {
+    await again.close();
+  }
+});
