@@ -14,7 +14,7 @@ export const engineEnv = z.object({
   MAX_SENDS: z.coerce.number().int().min(1).max(20).default(5),
   RESEND_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
   /** BullMQ attempts per send, and the first backoff delay (doubling, ± 50 % jitter). */
-  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(1_000),
   /** How long to wait for a delivery receipt before moving to the next step of the plan. */
   SMS_RECEIPT_TIMEOUT_SECONDS: seconds(60),

@@ -16,7 +16,7 @@ import {
  */
 
 /**
- * Retries inside BullMQ: exponential backoff with jitter (by default 1, 2, 4, 8 s ± 50 %). The
+ * Retries inside BullMQ: exponential backoff with jitter (by default 1, 2, 4, 8, … s ± 50 %). The
  * processor stops earlier when the next retry would land after the code expires; failover between
  * providers and plan steps is ours, not BullMQ's.
  */
@@ -24,7 +24,7 @@ export interface RetryOptions {
   readonly attempts: number;
   readonly backoffMs: number;
 }
-export const DEFAULT_RETRY: RetryOptions = { attempts: 5, backoffMs: 1_000 };
+export const DEFAULT_RETRY: RetryOptions = { attempts: 10, backoffMs: 1_000 };
 /** Spread of each backoff delay, as a fraction of it. */
 export const BACKOFF_JITTER = 0.5;
 
