@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { volumeSettingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 /**
@@ -13,23 +11,8 @@ const N = Number(process.env.CHAOS_N ?? 400);
 let system: TestSystem;
 
 beforeAll(async () => {
-  // The fraud guard would rightly stop hundreds of unconfirmed codes to one number range: this run
-  // is about delivery, so its limits are out of the way.
-  const settings = join(mkdtempSync(join(tmpdir(), 'sendcode-chaos-')), 'settings.json');
-  writeFileSync(
-    settings,
-    JSON.stringify({
-      limits: {
-        prefix: { limit: 100_000, windowSeconds: 3600, digits: 7 },
-        client: { limit: 100_000, windowSeconds: 60 },
-      },
-      fraud: {
-        conversion: { minSends: 1_000_000, threshold: 0.2, windowSeconds: 3600, blockSeconds: 60, digits: 7 },
-      },
-    }),
-  );
   system = await startTestSystem({
-    SENDCODE_SETTINGS: settings,
+    SENDCODE_SETTINGS: volumeSettingsFile(),
     DELIVERY_BACKOFF_MS: '200',
     WORKER_CONCURRENCY: '50',
   });

@@ -14,6 +14,11 @@ export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
   WORKERS_METRICS_PORT: port(9464),
   WORKERS_HOST: z.string().default('127.0.0.1'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * How long a job's lock lasts (BullMQ lockDuration, renewed while it runs) and so how soon the jobs
+   * of a crashed worker are taken up again (the stalled check runs as often).
+   */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Export queue depth and age. With several worker processes, exactly one sets this (others `false`). */
   WORKERS_EXPORT_QUEUE_METRICS: z.stringbool().default(true),
   /** Provider order per channel; providers without credentials are skipped. */

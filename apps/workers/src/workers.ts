@@ -49,6 +49,9 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
   });
   const engine = engineConfig(config);
   const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
+  for (const queue of Object.values(queues.queues)) {
+    queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
+  }
   const deps = {
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
     queues,
@@ -62,6 +65,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     connection: redis,
     prefix: config.SENDCODE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_MS,
+    stalledInterval: config.WORKER_LOCK_MS,
   };
   const senders = new Map<ChannelName, Worker>();
   const deliver = createDeliveryProcessor({

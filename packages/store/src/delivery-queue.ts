@@ -101,7 +101,10 @@ export function createDeliveryQueues(
 export function createDeliveryWorker(
   kind: QueueKind,
   processor: (job: Job<DeliveryJob>) => Promise<void>,
-  options: { connection: Redis; prefix: string; concurrency: number } & Pick<WorkerOptions, 'autorun'>,
+  options: { connection: Redis; prefix: string; concurrency: number } & Pick<
+    WorkerOptions,
+    'autorun' | 'lockDuration' | 'stalledInterval'
+  >,
 ): Worker<DeliveryJob> {
   const { prefix, ...rest } = options;
   return new Worker<DeliveryJob>(queueName(kind), processor, { ...rest, prefix: queuePrefix(prefix) });

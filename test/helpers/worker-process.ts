@@ -1,0 +1,40 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './redis-server.ts';
+
+const MAIN = fileURLToPath(new URL('../../apps/workers/src/main.ts', import.meta.url));
+
+/** A workers process, as `npm start` runs it, for tests that kill or restart one. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  /** Sends a signal and waits for the process to exit. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Spawns `apps/workers/src/main.ts` with `env` and resolves once its /healthz answers. */
+export async function spawnWorkers(env: Readonly<Record<string, string>>): Promise<WorkerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, ...env, WORKERS_METRICS_PORT: String(port), LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`workers exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('workers did not come up');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    async stop(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
