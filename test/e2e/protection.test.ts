@@ -1,16 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
+import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
-
-/** Writes a settings file for one system and returns its path. */
-function settingsFile(settings: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'sendcode-settings-')), 'settings.json');
-  writeFileSync(path, JSON.stringify(settings));
-  return path;
-}
 
 /** Distinct purposes made of letters only, so parallel starts do not resume one another. */
 const purpose = (i: number) =>

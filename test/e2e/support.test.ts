@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createKeyRing, lookupHash, maskDestination } from '@sendcode/policy';
 import { auditLogKey, createSupportIndex, createVerificationStore } from '@sendcode/store';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/poll.ts';
 import { testRedis } from '../helpers/redis.ts';
+import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
@@ -45,12 +43,6 @@ async function ready(system: TestSystem): Promise<void> {
     () => fetch(`${system.gateway.url}/readyz`).then((r) => r.status),
     (status) => status === 200,
   );
-}
-
-function settingsFile(settings: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'sendcode-settings-')), 'settings.json');
-  writeFileSync(path, JSON.stringify(settings));
-  return path;
 }
 
 describe('support API: every diagnosis from a real run through the sandbox', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { volumeSettingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
+import { startAll, tallyDeliveries } from '../helpers/tally.ts';
 import { spawnWorkers, type WorkerProcess } from '../helpers/worker-process.ts';
 
 /**
@@ -37,25 +38,12 @@ it(`SIGKILL of a worker with ${N} verifications in flight loses none`, { timeout
   const destinations = Array.from({ length: N }, (_, i) =>
     i % 2 === 0 ? `crash${i}@example.com` : `+8190${String(50_000_000 + i).padStart(8, '0')}`,
   );
-  for (let i = 0; i < N; i += 50) {
-    const answers = await Promise.all(
-      destinations.slice(i, i + 50).map((to) => system.api('POST', '/v1/verifications', { to })),
-    );
-    expect(answers.every((answer) => answer.status === 201)).toBe(true);
-  }
+  await startAll(system, destinations);
   await doomed.stop('SIGKILL');
   const deliveredAtKill = new Set(system.sandbox.messages().map((m) => m.to)).size;
   replacement = await spawnWorkers(env);
 
-  const deadline = Date.now() + 90_000;
-  const delivered = () => new Set(system.sandbox.messages().map((m) => m.to));
-  while (destinations.some((to) => !delivered().has(to)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const counts = new Map<string, number>();
-  for (const message of system.sandbox.messages()) counts.set(message.to, (counts.get(message.to) ?? 0) + 1);
-  const lost = destinations.filter((to) => !counts.has(to)).length;
-  const duplicated = [...counts.values()].reduce((sum, count) => sum + count - 1, 0);
+  const { lost, duplicated } = await tallyDeliveries(system, destinations, 90_000);
   console.log(
     `crash: ${N} verifications, ${deliveredAtKill} delivered before the kill, lost ${lost}, duplicated ${duplicated}`,
   );

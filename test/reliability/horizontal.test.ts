@@ -3,6 +3,7 @@ import { createLogger, parseEnv } from '@sendcode/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { volumeSettingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
+import { startAll, tallyDeliveries } from '../helpers/tally.ts';
 import { spawnWorkers, type WorkerProcess } from '../helpers/worker-process.ts';
 
 /**
@@ -33,27 +34,8 @@ it(`2 gateways + 2 workers: ${N} verifications, each sent exactly once`, { timeo
   const destinations = Array.from({ length: N }, (_, i) =>
     i % 2 === 0 ? `scale${i}@example.com` : `+8180${String(60_000_000 + i).padStart(8, '0')}`,
   );
-  for (let i = 0; i < N; i += 50) {
-    const answers = await Promise.all(
-      destinations.slice(i, i + 50).map((to, j) =>
-        fetch(`${gateways[j % 2]}/v1/verifications`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${system.verifyKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ to }),
-        }),
-      ),
-    );
-    expect(answers.map((answer) => answer.status).filter((status) => status !== 201)).toEqual([]);
-  }
-  const deadline = Date.now() + 120_000;
-  while (system.sandbox.messages().length < N && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const counts = new Map<string, number>();
-  for (const message of system.sandbox.messages()) counts.set(message.to, (counts.get(message.to) ?? 0) + 1);
-  const lost = destinations.filter((to) => !counts.has(to)).length;
-  const duplicated = [...counts.values()].reduce((sum, count) => sum + count - 1, 0);
+  await startAll(system, destinations, gateways);
+  const { lost, duplicated } = await tallyDeliveries(system, destinations, 120_000);
   console.log(
     `horizontal: ${N} verifications over 2 gateways and 2 workers, lost ${lost}, duplicated ${duplicated}`,
   );

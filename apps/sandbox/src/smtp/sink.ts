@@ -59,6 +59,9 @@ export async function startSmtpSink(options: {
       );
     },
   });
+  // A client that vanishes mid-session (a worker killed, a connection reset) is the client's
+  // problem; without this listener smtp-server would rethrow it and take the sandbox down.
+  server.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
