@@ -19,6 +19,8 @@ export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
    * of a crashed worker are taken up again (the stalled check runs as often).
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** A queue whose jobs wait this long while its worker runs nothing gets a new worker (the watchdog). */
+  WATCHDOG_STUCK_SECONDS: z.coerce.number().positive().default(60),
   /** Export queue depth and age. With several worker processes, exactly one sets this (others `false`). */
   WORKERS_EXPORT_QUEUE_METRICS: z.stringbool().default(true),
   /** Provider order per channel; providers without credentials are skipped. */

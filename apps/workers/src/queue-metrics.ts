@@ -59,7 +59,7 @@ export function registerQueueMetrics(
  * When a job started waiting: added (plus its delay, for delayed jobs promoted to waiting), or
  * last taken by a worker, for a job back from a retry.
  */
-function waitingSince(job: Job): number {
+export function waitingSince(job: Job): number {
   return Math.max(job.timestamp + (job.delay ?? 0), job.processedOn ?? 0);
 }
 

@@ -14,15 +14,18 @@ import {
   createCircuitBreaker,
   createDeliveryQueues,
   createDeliveryWorker,
+  createRedisConnection,
   createSpendLedger,
   createVerificationStore,
+  type DeliveryJob,
+  type QueueKind,
 } from '@sendcode/store';
 import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
 import { buildChannels } from './providers.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
+import { Activity, startWatchdog } from './watchdog.ts';
 
 export interface RunningWorkers {
   /** Base URL of the metrics server (`/metrics`, `/healthz`). */
@@ -37,7 +40,7 @@ export interface RunningWorkers {
  */
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
   const channels = buildChannels(config);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
   // ioredis reconnects by itself; an error event without a listener would crash the process.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const registry = new Registry();
@@ -68,21 +71,43 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     lockDuration: config.WORKER_LOCK_MS,
     stalledInterval: config.WORKER_LOCK_MS,
   };
-  const senders = new Map<ChannelName, Worker>();
+  const live = new Map<QueueKind, Worker<DeliveryJob>>();
+  const activity = new Map<QueueKind, Activity>();
   const deliver = createDeliveryProcessor({
     ...deps,
     ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
     spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     channels,
     circuit,
-    rateLimit: async (channel, ms) => senders.get(channel)?.rateLimit(ms),
+    rateLimit: async (channel, ms) => live.get(channel)?.rateLimit(ms),
   });
-  for (const channel of CHANNELS) senders.set(channel, createDeliveryWorker(channel, deliver, options));
-  const workers = [
-    ...senders.values(),
-    createDeliveryWorker('receipt-timeout', createReceiptTimeoutProcessor(deps), options),
-  ];
-  for (const worker of workers) worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  const receiptTimeout = createReceiptTimeoutProcessor(deps);
+  const kinds: readonly QueueKind[] = [...CHANNELS, 'receipt-timeout'];
+  /** Starts (or restarts) the worker of one queue. */
+  const start = (kind: QueueKind) => {
+    const worker = createDeliveryWorker(kind, kind === 'receipt-timeout' ? receiptTimeout : deliver, options);
+    worker.on('error', (error) => logger.error({ err: error, queue: kind }, 'worker error'));
+    const state = new Activity(Date.now());
+    state.track(worker, Date.now);
+    activity.set(kind, state);
+    live.set(kind, worker);
+  };
+  for (const kind of kinds) start(kind);
+  const watchdog = startWatchdog({
+    watched: kinds.map((kind) => ({
+      queue: queues.queues[kind],
+      activity: () => activity.get(kind) ?? new Activity(Date.now()),
+      replace: async () => {
+        await live.get(kind)?.close(true);
+        start(kind);
+      },
+    })),
+    intervalMs: config.WATCHDOG_STUCK_SECONDS * 250,
+    stuckMs: config.WATCHDOG_STUCK_SECONDS * 1000,
+    logger,
+    now: Date.now,
+  });
+  const workers = () => [...live.values()];
 
   const breakers = CHANNELS.flatMap((channel) =>
     CARRIERS[channel].map((provider) => ({ provider, channel })),
@@ -121,7 +146,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       return;
     }
     if (req.url === '/healthz') {
-      const running = workers.every((worker) => worker.isRunning());
+      const running = workers().every((worker) => worker.isRunning());
       res.statusCode = running ? 200 : 503;
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ status: running ? 'ok' : 'stopped' }));
@@ -144,7 +169,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all(workers.map((worker) => worker.close()));
+        watchdog.stop();
+        await Promise.all(workers().map((worker) => worker.close()));
         await queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         await redis.quit();
