@@ -1,14 +1,14 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@sendcode/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/poll.ts';
-import { testRedis } from '../helpers/redis.ts';
+import { keysMatching, testRedisConnection } from '../helpers/redis.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 let system: TestSystem;
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(async () => {
   system = await startTestSystem();
-  redis = testRedis();
+  redis = testRedisConnection();
 });
 afterAll(async () => {
   await redis.quit();
@@ -17,7 +17,10 @@ afterAll(async () => {
 
 /** Every key of this system (its own prefix and its queues) with everything it holds, as text. */
 async function dump(prefix: string): Promise<string> {
-  const keys = [...(await redis.keys(`${prefix}:*`)), ...(await redis.keys(`{${prefix}:q}*`))];
+  const keys = [
+    ...(await keysMatching(redis, `${prefix}:*`)),
+    ...(await keysMatching(redis, `{${prefix}:q}*`)),
+  ];
   const parts: string[] = [];
   for (const key of keys) {
     const type = await redis.type(key);

@@ -1,9 +1,13 @@
 import { createKeyRing, lookupHash, maskDestination } from '@sendcode/policy';
-import { auditLogKey, createSupportIndex, createVerificationStore } from '@sendcode/store';
-import type { Redis } from 'ioredis';
+import {
+  auditLogKey,
+  createSupportIndex,
+  createVerificationStore,
+  type RedisConnection,
+} from '@sendcode/store';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/poll.ts';
-import { testRedis } from '../helpers/redis.ts';
+import { testRedisConnection } from '../helpers/redis.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
@@ -47,7 +51,7 @@ async function ready(system: TestSystem): Promise<void> {
 
 describe('support API: every diagnosis from a real run through the sandbox', () => {
   let system: TestSystem;
-  let redis: Redis;
+  let redis: RedisConnection;
   beforeAll(async () => {
     system = await startTestSystem({
       SMS_RECEIPT_TIMEOUT_SECONDS: '1',
@@ -55,7 +59,7 @@ describe('support API: every diagnosis from a real run through the sandbox', () 
       DELIVERY_BACKOFF_MS: '100',
       CIRCUIT_FAILURE_THRESHOLD: '1000',
     });
-    redis = testRedis();
+    redis = testRedisConnection();
     await ready(system);
   });
   beforeEach(() => system.sandbox.clearFaults());
@@ -204,14 +208,14 @@ describe('support API: every diagnosis from a real run through the sandbox', () 
 
 describe('support API: fraud guard, pending, access and audit', () => {
   let system: TestSystem;
-  let redis: Redis;
+  let redis: RedisConnection;
   beforeAll(async () => {
     system = await startTestSystem({
       SENDCODE_SETTINGS: settingsFile({
         clients: { acme: { allowedCountries: { sms: ['JP'], voice: ['JP'] } } },
       }),
     });
-    redis = testRedis();
+    redis = testRedisConnection();
     await ready(system);
   });
   afterAll(async () => {

@@ -10,11 +10,11 @@ import {
   createIdempotencyStore,
   createNonceStore,
   createPrefixGuard,
+  createRedisConnection,
   createSpendLedger,
   createSupportIndex,
   createVerificationStore,
 } from '@sendcode/store';
-import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
@@ -39,7 +39,10 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
 
   // A producer must not queue commands while Redis is away: with no offline queue and one retry,
   // a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's advice).
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = createRedisConnection(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
   // Without an offline queue nothing works before the first connection: wait for it (briefly — a
   // gateway that starts while Redis is down serves 503s until it comes).
   await new Promise<void>((resolve) => {

@@ -18,7 +18,7 @@ describe('parseEnv', () => {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
     }
-    expect(message).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(message).toContain('REDIS_URL: must be a redis://, rediss:// or redis+cluster:// URL');
     expect(message).toContain('SENDCODE_SECRET: must be at least 32 characters');
     expect(message).toContain('LOG_LEVEL');
     expect(message).not.toContain('short');

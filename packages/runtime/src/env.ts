@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url.ts';
 
 /**
  * Environment parsing shared by the apps: every process validates its whole environment once at
@@ -27,7 +28,14 @@ export const optionalString = z
 
 /** Settings every Sendcode process needs to reach shared state. */
 export const coreEnv = z.object({
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  /** One Redis (`redis://`, `rediss://`) or a cluster's seed nodes (`redis+cluster://h1:7000,h2:7001`). */
+  REDIS_URL: z.string().superRefine((value, ctx) => {
+    try {
+      parseRedisUrl(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    }
+  }),
   SENDCODE_SECRET: z.string().min(32, 'must be at least 32 characters (HMAC and encryption key material)'),
   SENDCODE_PREFIX: z
     .string()

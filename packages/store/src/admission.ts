@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { hashTag, keySegment, nonEmpty, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { malformed } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
@@ -98,7 +98,7 @@ export type AdmitOutcome =
 /** Options of `createAdmission`. */
 export interface AdmissionOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { nonEmpty, nonNegativeInteger, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 
@@ -33,7 +33,7 @@ export interface AuditEntry {
 /** Options of `createAuditLog`. */
 export interface AuditLogOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

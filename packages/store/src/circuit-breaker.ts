@@ -6,8 +6,8 @@ import type { ChannelName, ProviderName } from '@sendcode/policy';
  */
 export type CircuitName = `${ProviderName}:${ChannelName}`;
 
-import type { Redis } from 'ioredis';
 import { positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { scriptRunner } from './scripts.ts';
@@ -79,7 +79,7 @@ export const DEFAULT_CIRCUIT_BREAKER_CONFIG: CircuitBreakerConfig = {
 /** Options of `createCircuitBreaker`. */
 export interface CircuitBreakerOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
   /** Overrides of `DEFAULT_CIRCUIT_BREAKER_CONFIG`. */

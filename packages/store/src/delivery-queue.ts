@@ -1,6 +1,6 @@
 import type { ChannelName } from '@sendcode/policy';
 import { type Job, type JobsOptions, Queue, Worker, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 import {
   type DeliveryJob,
   deliveryJobId,
@@ -63,7 +63,7 @@ function queueName(kind: QueueKind): string {
 }
 
 export function createDeliveryQueues(
-  connection: Redis,
+  connection: RedisConnection,
   prefix: string,
   retry = DEFAULT_RETRY,
 ): DeliveryQueues {
@@ -101,7 +101,7 @@ export function createDeliveryQueues(
 export function createDeliveryWorker(
   kind: QueueKind,
   processor: (job: Job<DeliveryJob>) => Promise<void>,
-  options: { connection: Redis; prefix: string; concurrency: number } & Pick<
+  options: { connection: RedisConnection; prefix: string; concurrency: number } & Pick<
     WorkerOptions,
     'autorun' | 'lockDuration' | 'stalledInterval'
   >,

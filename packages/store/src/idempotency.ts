@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { hashTag, nonEmpty, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { malformed } from './replies.ts';
@@ -56,7 +56,7 @@ export type IdempotencyBegin =
 /** Options of `createIdempotencyStore`. */
 export interface IdempotencyStoreOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

@@ -34,6 +34,11 @@ export {
   createCircuitBreaker,
   DEFAULT_CIRCUIT_BREAKER_CONFIG,
 } from './circuit-breaker.ts';
+export {
+  type ConnectionOptions,
+  createRedisConnection,
+  type RedisConnection,
+} from './connection.ts';
 export * from './delivery-queue.ts';
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.ts';
 export {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { positiveInteger } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 
@@ -19,7 +19,7 @@ export interface NonceStore {
 /** Options of `createNonceStore`. */
 export interface NonceStoreOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { hashTag, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { malformed } from './replies.ts';
@@ -50,7 +50,7 @@ export type PrefixStartOutcome =
 /** Options of `createPrefixGuard`. */
 export interface PrefixGuardOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 
 /**
  * The store's Lua scripts, registered on a connection with ioredis `defineCommand` (EVALSHA, falling
@@ -69,7 +69,7 @@ export type RunScript = (
  * Defines the scripts on `redis` and returns a runner for them. Stores sharing a connection define
  * them once: a command already there holds the same source, so it is reused, not redefined.
  */
-export function scriptRunner(redis: Redis): RunScript {
+export function scriptRunner(redis: RedisConnection): RunScript {
   for (const [name, { lua, numberOfKeys }] of Object.entries(SCRIPTS)) {
     const command = commandName(name);
     if (typeof Reflect.get(redis, command) === 'function') continue;

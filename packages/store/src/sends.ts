@@ -1,6 +1,6 @@
 import type { ChannelName, ProviderName } from '@sendcode/policy';
-import type { Redis } from 'ioredis';
 import { detailJson, nonNegativeInteger, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { encodeEvent } from './events.ts';
 import type { VerificationKeys } from './keys.ts';
@@ -84,7 +84,7 @@ export interface ReceiptInput {
 
 /** What the send methods share with the rest of the store. */
 export interface SendContext {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly run: RunScript;
   readonly keysOf: (id: string) => VerificationKeys;
   readonly timelineRetention: number;

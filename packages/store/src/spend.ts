@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { hashTag, nonNegativeInteger } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { malformed } from './replies.ts';
@@ -32,7 +32,7 @@ export interface SpendLedger {
 /** Options of `createSpendLedger`. */
 export interface SpendLedgerOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { hashTag, nonEmpty, nonNegativeInteger, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { scriptRunner } from './scripts.ts';
@@ -33,7 +33,7 @@ export type IndexKind = 'destination' | 'account';
 /** Options of `createSupportIndex`. */
 export interface SupportIndexOptions {
   /** A connection the caller owns (and closes). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
 }

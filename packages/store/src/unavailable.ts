@@ -16,4 +16,8 @@ const UNAVAILABLE_MESSAGES = [
   /Stream isn't writeable and enableOfflineQueue options is false/,
   /Connection is closed/,
   /Reached the max retries per request limit/,
+  // Redis Cluster: the client has no slot map yet (or lost it), or the cluster refuses writes.
+  /Cluster isn't ready and enableOfflineQueue options is false/,
+  /Failed to refresh slots cache/,
+  /^CLUSTERDOWN/,
 ];

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { detailJson, positiveInteger, timestamp } from './args.ts';
+import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { DEFAULT_PREFIX, verificationKeys } from './keys.ts';
@@ -75,7 +75,7 @@ export interface VerificationStore extends SendStore {
 /** Options of `createVerificationStore`. */
 export interface VerificationStoreOptions {
   /** A connection the caller owns (and closes). Several stores may share one. */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
   /** How long a record is kept once final, in seconds; default 86400 (24 h). */

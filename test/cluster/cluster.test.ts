@@ -1,0 +1,69 @@
+import type { RedisConnection } from '@sendcode/store';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testRedisConnection, testRedisUrl } from '../helpers/redis.ts';
+import { startTestSystem, type TestSystem } from '../helpers/system.ts';
+
+/**
+ * Runs under `npm run test:cluster` only (vitest.cluster.config.ts): proves the run really is on a
+ * three-master cluster, that the system's state spreads over its shards, and that the keys each
+ * multi-key operation touches together share one slot. The end-to-end suites in the same run cover
+ * the behaviour.
+ */
+let system: TestSystem;
+let redis: RedisConnection;
+beforeAll(async () => {
+  system = await startTestSystem();
+  redis = testRedisConnection();
+});
+afterAll(async () => {
+  await redis.quit();
+  await system.close();
+});
+
+function masters(connection: RedisConnection) {
+  if (!(connection instanceof Cluster)) throw new Error('this suite runs on a Redis Cluster only');
+  return connection.nodes('master');
+}
+
+it('runs on a three-master cluster in state ok', async () => {
+  expect(testRedisUrl()).toMatch(/^redis\+cluster:\/\//);
+  expect(redis).toBeInstanceOf(Cluster);
+  const nodes = masters(redis);
+  expect(nodes).toHaveLength(3);
+  for (const node of nodes) expect(String(await node.cluster('INFO'))).toContain('cluster_state:ok');
+});
+
+it('spreads verifications over the shards and keeps each verification, and all queues, in one slot', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const to = `cluster${i}@example.com`;
+    const created = await system.api('POST', '/v1/verifications', { to });
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+    const [message] = await system.messagesFor(to);
+    const checked = await system.api('POST', `/v1/verifications/${created.body.id}/checks`, {
+      code: message?.code,
+    });
+    expect(checked.body).toMatchObject({ valid: true, status: 'approved' });
+  }
+  const prefix = system.env.SENDCODE_PREFIX ?? '';
+  const keysByNode = await Promise.all(
+    masters(redis).map(async (node) => [
+      ...(await node.keys(`${prefix}:*`)),
+      ...(await node.keys(`{${prefix}:q}*`)),
+    ]),
+  );
+  // State lives on more than one shard: the cluster is really used, not one node of it.
+  expect(keysByNode.filter((keys) => keys.length > 0).length).toBeGreaterThanOrEqual(2);
+
+  const slotOf = async (key: string) => Number(await redis.cluster('KEYSLOT', key));
+  for (const id of ids) {
+    const keys = keysByNode.flat().filter((key) => key.includes(`{${id}}`));
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(await Promise.all(keys.map(slotOf))).size).toBe(1);
+  }
+  const queueKeys = keysByNode.flat().filter((key) => key.startsWith(`{${prefix}:q}`));
+  expect(queueKeys.length).toBeGreaterThan(0);
+  expect(new Set(await Promise.all(queueKeys.map(slotOf))).size).toBe(1);
+});
