@@ -4,10 +4,11 @@
  * as a child process; prints where everything is; stops them all on Ctrl-C / SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { optionalString, parseEnv, port } from '@sendcode/runtime';
+import { newPrivateKey, sandboxProviderEnv } from '@sendcode/sandbox';
 import { z } from 'zod';
 
 const env = parseEnv(
@@ -159,25 +160,18 @@ async function main() {
     );
     run('sandbox', tsx('apps/sandbox/src/main.ts'), base);
     await waitFor('sandbox', httpOk(`${sandboxUrl}/healthz`));
-    Object.assign(base, {
-      SMTP_URL: `smtp://127.0.0.1:${env.SANDBOX_SMTP_PORT}`,
-      MAIL_FROM: 'Sendcode <no-reply@sendcode.localhost>',
-      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-      TWILIO_AUTH_TOKEN: 'sandbox-auth-token',
-      TWILIO_FROM: '+15005550006',
-      TWILIO_API_BASE_URL: sandboxUrl,
-      VONAGE_API_KEY: 'sandbox',
-      VONAGE_API_SECRET: 'sandbox-secret',
-      VONAGE_APPLICATION_ID: kept('vonage-sandbox-app-id', () => randomUUID()),
-      VONAGE_PRIVATE_KEY: kept('vonage-sandbox.key', () =>
-        generateKeyPairSync('rsa', { modulusLength: 2048 })
-          .privateKey.export({ type: 'pkcs8', format: 'pem' })
-          .toString(),
+    Object.assign(
+      base,
+      sandboxProviderEnv(
+        { httpUrl: sandboxUrl, smtpPort: env.SANDBOX_SMTP_PORT },
+        {
+          twilioAuthToken: kept('twilio-sandbox-auth-token', () => randomBytes(16).toString('hex')),
+          vonageApplicationId: kept('vonage-sandbox-app-id', () => randomUUID()),
+          vonagePrivateKey: kept('vonage-sandbox.key', newPrivateKey),
+          vonageSignatureSecret: base.VONAGE_SIGNATURE_SECRET ?? '',
+        },
       ),
-      VONAGE_FROM: 'Sendcode',
-      VONAGE_REST_HOST: sandboxUrl,
-      VONAGE_API_HOST: sandboxUrl,
-    });
+    );
   }
 
   run('workers', tsx('apps/workers/src/main.ts'), base);

@@ -3,9 +3,15 @@
  * (zero added latency; receipts 10 ms after acceptance when asked for), one gateway process and one
  * workers process.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { type Sandbox, startSandbox } from '@sendcode/sandbox';
+import {
+  DEFAULT_VONAGE_SIGNATURE_SECRET,
+  newSandboxCredentials,
+  type Sandbox,
+  sandboxProviderEnv,
+  startSandbox,
+} from '@sendcode/sandbox';
 import { Redis } from 'ioredis';
 import { freePort, type RedisServer, startRedisServer } from '../../test/helpers/redis-server.ts';
 import { CONFIG } from './config.ts';
@@ -46,6 +52,7 @@ export interface BenchSystem {
 export async function startBenchSystem(): Promise<BenchSystem> {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const credentials = { ...newSandboxCredentials(), vonageSignatureSecret: DEFAULT_VONAGE_SIGNATURE_SECRET };
   const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, receiptDelayMs: 10 });
   const settingsPath = `${RESULTS_DIR}bench-settings.json`;
   writeFileSync(settingsPath, JSON.stringify(BENCH_SETTINGS));
@@ -59,22 +66,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
     SENDCODE_API_KEYS: JSON.stringify([{ name: 'bench', key: apiKey, scopes: ['verify'] }]),
-    SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
-    MAIL_FROM: 'Sendcode Bench <no-reply@sendcode.bench>',
-    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-    TWILIO_FROM: '+15005550006',
-    TWILIO_API_BASE_URL: sandbox.httpUrl,
-    VONAGE_API_KEY: 'benchkey',
-    VONAGE_API_SECRET: 'benchsecret',
-    VONAGE_APPLICATION_ID: randomUUID(),
-    VONAGE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-    VONAGE_FROM: 'Sendcode',
-    VONAGE_SIGNATURE_SECRET: 'sandbox-signature-secret',
-    VONAGE_REST_HOST: sandbox.httpUrl,
-    VONAGE_API_HOST: sandbox.httpUrl,
+    ...sandboxProviderEnv(sandbox, credentials, 'Sendcode Bench <no-reply@sendcode.bench>'),
   };
   const gateway = spawnTsx(
     'gateway',

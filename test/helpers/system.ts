@@ -1,7 +1,13 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { gatewayEnv, type RunningGateway, startGateway } from '@sendcode/gateway';
 import { createLogger, parseEnv } from '@sendcode/runtime';
-import { type Sandbox, type SandboxMessage, startSandbox } from '@sendcode/sandbox';
+import {
+  newSandboxCredentials,
+  type Sandbox,
+  type SandboxMessage,
+  sandboxProviderEnv,
+  startSandbox,
+} from '@sendcode/sandbox';
 import { type RunningWorkers, startWorkers, workersEnv } from '@sendcode/workers';
 import { testRedisUrl, uniquePrefix } from './redis.ts';
 
@@ -40,8 +46,13 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(overrides: Record<string, string> = {}): Promise<TestSystem> {
-  const vonageSignatureSecret = randomBytes(16).toString('hex');
-  const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, vonageSignatureSecret, receiptDelayMs: 10 });
+  const credentials = newSandboxCredentials();
+  const sandbox = await startSandbox({
+    httpPort: 0,
+    smtpPort: 0,
+    vonageSignatureSecret: credentials.vonageSignatureSecret,
+    receiptDelayMs: 10,
+  });
   const verifyKey = `sk_test_verify_${randomBytes(16).toString('hex')}`;
   const supportKey = `sk_test_support_${randomBytes(16).toString('hex')}`;
   const otherClientKey = `sk_test_other_${randomBytes(16).toString('hex')}`;
@@ -57,22 +68,7 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
       { name: 'helpdesk', key: supportKey, scopes: ['support'] },
       { name: 'globex', key: otherClientKey, scopes: ['verify'] },
     ]),
-    SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
-    MAIL_FROM: 'Sendcode Test <no-reply@sendcode.test>',
-    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-    TWILIO_FROM: '+15005550006',
-    TWILIO_API_BASE_URL: sandbox.httpUrl,
-    VONAGE_API_KEY: 'testkey',
-    VONAGE_API_SECRET: 'testsecret',
-    VONAGE_APPLICATION_ID: randomUUID(),
-    VONAGE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString(),
-    VONAGE_FROM: 'Sendcode',
-    VONAGE_SIGNATURE_SECRET: vonageSignatureSecret,
-    VONAGE_REST_HOST: sandbox.httpUrl,
-    VONAGE_API_HOST: sandbox.httpUrl,
+    ...sandboxProviderEnv(sandbox, credentials, 'Sendcode Test <no-reply@sendcode.test>'),
     ...overrides,
   };
   const logger = createLogger('test', 'silent');

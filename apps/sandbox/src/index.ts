@@ -18,6 +18,12 @@ export type {
   SandboxProvider,
 } from './messages.ts';
 export { normaliseDestination, parseCode } from './messages.ts';
+export {
+  newPrivateKey,
+  newSandboxCredentials,
+  type SandboxCredentials,
+  sandboxProviderEnv,
+} from './provider-env.ts';
 export type { SandboxEndpoint, SandboxRequestCounts } from './requests.ts';
 
 /** The Vonage signature secret the sandbox signs receipts with unless told otherwise. */
