@@ -32,10 +32,18 @@ function deliveryJobOptions(retry: RetryOptions) {
   return {
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: BACKOFF_JITTER },
-    removeOnComplete: { age: 3_600, count: 10_000 },
+    // A finished send needs no job: its outcome is on the verification's timeline and sends. (A
+    // re-added id after removal sends nothing either: the processor checks the send is still queued.)
+    removeOnComplete: true,
     removeOnFail: { age: 86_400 },
   } satisfies JobsOptions;
 }
+
+/**
+ * BullMQ keeps a stream of job events per queue, 10,000 entries by default: megabytes that nothing
+ * here reads (our history is the timeline). A short one is enough for QueueEvents listeners.
+ */
+const EVENTS_MAX_LEN = 1_000;
 
 const TIMEOUT_JOB_OPTIONS = {
   attempts: 3,
@@ -49,7 +57,7 @@ export type QueueKind = ChannelName | 'receipt-timeout';
 
 /** Producer for the per-channel delivery queues and the receipt-timeout queue. */
 export interface DeliveryQueues {
-  /** Enqueues one send; a second add with the same job id is ignored by BullMQ. */
+  /** Enqueues one send; a second add with the same job id is ignored by BullMQ while it exists. */
   add(channel: ChannelName, job: DeliveryJob): Promise<void>;
   /** Schedules the "no receipt yet?" check of an accepted send. */
   addReceiptTimeout(job: DeliveryJob, delayMs: number): Promise<void>;
@@ -69,7 +77,11 @@ export function createDeliveryQueues(
 ): DeliveryQueues {
   const jobOptions = deliveryJobOptions(retry);
   const make = (kind: QueueKind) =>
-    new Queue<DeliveryJob>(queueName(kind), { connection, prefix: queuePrefix(prefix) });
+    new Queue<DeliveryJob>(queueName(kind), {
+      connection,
+      prefix: queuePrefix(prefix),
+      streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    });
   const queues = {
     email: make('email'),
     sms: make('sms'),
