@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryAllowed, lowConversion, numberPrefix, sendCost } from './guards.ts';
+import { countryAllowed, numberPrefix, sendCost } from './guards.ts';
 import { DEFAULT_SETTINGS } from './settings/parse.ts';
 
 describe('numberPrefix', () => {
@@ -49,21 +49,5 @@ describe('countryAllowed', () => {
   it('refuses numbers without a country only when there is a list', () => {
     expect(countryAllowed(client, 'sms', undefined)).toBe(false);
     expect(countryAllowed(client, 'voice', undefined)).toBe(true);
-  });
-});
-
-describe('lowConversion', () => {
-  const rule = DEFAULT_SETTINGS.fraud.conversion;
-
-  it('trips only with enough starts and too few approvals', () => {
-    expect(lowConversion({ starts: 19, approved: 0 }, rule)).toBe(false);
-    expect(lowConversion({ starts: 20, approved: 3 }, rule)).toBe(true);
-    expect(lowConversion({ starts: 20, approved: 4 }, rule)).toBe(false);
-    expect(lowConversion({ starts: 1000, approved: 0 }, { ...rule, threshold: 0 })).toBe(false);
-  });
-
-  it('refuses counts that are not non-negative integers', () => {
-    expect(() => lowConversion({ starts: -1, approved: 0 }, rule)).toThrow(RangeError);
-    expect(() => lowConversion({ starts: 1, approved: Number.NaN }, rule)).toThrow(RangeError);
   });
 });

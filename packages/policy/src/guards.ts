@@ -1,9 +1,9 @@
 /**
  * The per-send facts the limits and fraud guards need, as pure functions: a number's prefix, what a
- * send costs, whether a client may reach a country, and when a prefix converts too poorly to trust.
- * Counting and blocking happen in the store; these only decide.
+ * send costs and whether a client may reach a country. Counting, and suspending a prefix that
+ * converts too poorly to trust, happen in the store.
  */
-import type { ClientSettings, ConversionRule, Settings } from './settings/types.ts';
+import type { ClientSettings, Settings } from './settings/types.ts';
 import type { ChannelName } from './types.ts';
 
 /**
@@ -44,21 +44,4 @@ export function countryAllowed(
 ): boolean {
   const allowed = client.allowedCountries[channel];
   return allowed === null || (country !== undefined && allowed.includes(country));
-}
-
-/**
- * The SMS-pumping guard: true when a prefix has had at least `rule.minSends` starts in the window and
- * fewer than `rule.threshold` of them were approved — the caller then suspends the prefix for
- * `rule.blockSeconds`. A threshold of 0 never trips.
- * @throws RangeError when the counts are not non-negative integers.
- */
-export function lowConversion(
-  counts: { readonly starts: number; readonly approved: number },
-  rule: Pick<ConversionRule, 'minSends' | 'threshold'>,
-): boolean {
-  for (const value of [counts.starts, counts.approved]) {
-    if (!Number.isSafeInteger(value) || value < 0)
-      throw new RangeError('counts must be non-negative integers');
-  }
-  return counts.starts >= rule.minSends && counts.approved / counts.starts < rule.threshold;
 }

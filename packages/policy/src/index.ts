@@ -30,9 +30,8 @@ export {
   type NextStepInput,
   nextStep,
 } from './failover.ts';
-export { countryAllowed, lowConversion, numberPrefix, sendCost } from './guards.ts';
+export { countryAllowed, numberPrefix, sendCost } from './guards.ts';
 export {
-  codeHashes,
   createKeyRing,
   type KeyRing,
   lookupHashes,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveKeys, hashCode } from './code.ts';
-import { codeHashes, createKeyRing, lookupHashes, openWith, sealWith } from './keys.ts';
+import { deriveKeys } from './code.ts';
+import { createKeyRing, lookupHashes, openWith, sealWith } from './keys.ts';
 import { lookupHash, seal } from './seal.ts';
 
 const ring = createKeyRing('new secret', ['old secret', 'older secret']);
@@ -67,14 +67,11 @@ describe('sealWith / openWith', () => {
   });
 });
 
-describe('lookupHashes / codeHashes', () => {
+describe('lookupHashes', () => {
   it('hashes under every key, current first', () => {
     const keys = [ring.current, ...ring.previous];
     expect(lookupHashes(ring, '+819012345678')).toEqual(
       keys.map((k) => lookupHash(k.lookup, '+819012345678')),
-    );
-    expect(codeHashes(ring, 'ver_1', '123456')).toEqual(
-      keys.map((k) => hashCode(k.codeHmac, 'ver_1', '123456')),
     );
     expect(new Set(lookupHashes(ring, '+819012345678')).size).toBe(3);
   });

@@ -6,12 +6,12 @@
  * (comma-separated, newest first) on every gateway and worker. From then on everything is sealed
  * and hashed with the new secret; values sealed before carry the key id of theirs (`sealWith`) or
  * predate key ids and are tried against each key (`openWith`); support searches look up each key's
- * hash (`lookupHashes`) and code checks accept each key's hash (`codeHashes`). Remove an old secret
+ * hash (`lookupHashes`) and a code is checked with the key its verification names (`byId`). Remove an old secret
  * once every record written under it has expired: 24 h after the last verification it sealed reached
  * its final state (final-state retention), 7 days for the masked timelines and their lookup index.
  */
 import { createHash } from 'node:crypto';
-import { type DerivedKeys, deriveKeys, hashCode } from './code.ts';
+import { type DerivedKeys, deriveKeys } from './code.ts';
 import { lookupHash, openParts, sealParts, VERSION } from './seal.ts';
 
 /** One secret's keys and its id, which names the key in sealed values without revealing it. */
@@ -96,12 +96,4 @@ export function openWith(ring: KeyRing, sealed: string): string {
  */
 export function lookupHashes(ring: KeyRing, normalisedDestination: string): string[] {
   return [ring.current, ...ring.previous].map((key) => lookupHash(key.lookup, normalisedDestination));
-}
-
-/**
- * `hashCode` under every key, current first: store the first; a check accepts a stored hash equal to
- * any of them, so a code issued just before a rotation still verifies.
- */
-export function codeHashes(ring: KeyRing, verificationId: string, code: string): string[] {
-  return [ring.current, ...ring.previous].map((key) => hashCode(key.codeHmac, verificationId, code));
 }

