@@ -54,7 +54,7 @@ describe('live: every dashboard query returns series from a real Prometheus scra
     const up = await eventually(
       () => prometheus.query('up{job=~"sendcode-.*"} == 1'),
       (result) => result.length === 2,
-      15_000,
+      30_000,
     );
     if (up.length !== 2) throw new Error('Prometheus did not scrape the gateway and the workers');
     await driveTraffic(system);
@@ -67,11 +67,11 @@ describe('live: every dashboard query returns series from a real Prometheus scra
             ' and sum(sendcode_failovers_total{reason="provider_error"}) > 0',
         ),
       (result) => result.length > 0,
-      20_000,
+      40_000,
     );
     if (seen.length === 0) throw new Error('Prometheus never saw the receipts and failovers');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-  }, 50_000);
+  }, 100_000);
 
   afterAll(async () => {
     await prometheus?.stop();
