@@ -16,8 +16,14 @@ beforeAll(() => {
 });
 afterAll(() => redis.quit());
 
+/** The sealed code (in the record) and the sealed plan (in the sends hash). */
 async function sealedFields(id: string): Promise<(string | null)[]> {
-  return redis.hmget(verificationKeys(prefix, id).record, 'sealedCode', 'sealedPlan');
+  const keys = verificationKeys(prefix, id);
+  const [[code], [plan]] = await Promise.all([
+    redis.hmget(keys.record, 'sealedCode'),
+    redis.hmget(keys.sends, 'plan'),
+  ]);
+  return [code ?? null, plan ?? null];
 }
 
 describe('check', () => {

@@ -6,8 +6,12 @@ import { isChannel, isInteger, isPlainObject, isProvider, isSendStatus } from '.
 /**
  * How a send is stored: one field of the verification's sends hash, named by the send number, holding
  * the `SendRecord` as JSON. Scripts create and update them with cjson; this side builds the first one
- * and reads them back strictly.
+ * and reads them back strictly. The hash also holds the sealed plan under `PLAN_FIELD` while the
+ * verification is pending.
  */
+
+/** Field of the sends hash holding the sealed plan. */
+export const PLAN_FIELD = 'plan';
 
 /** JSON of a send that has just been queued. */
 export function encodeQueuedSend(send: number, step: number, channel: ChannelName, nowMs: number): string {
@@ -63,9 +67,13 @@ export function decodeSend(send: number, raw: string): SendRecord {
   };
 }
 
-/** Every send of an `HGETALL` reply, ordered by send number; a field that is not a number is malformed. */
+/**
+ * Every send of an `HGETALL` reply, ordered by send number; the plan is skipped, any other field that is
+ * not a number is malformed.
+ */
 export function decodeSends(hash: Readonly<Record<string, string>>): SendRecord[] {
   return Object.entries(hash)
+    .filter(([field]) => field !== PLAN_FIELD)
     .map(([field, raw]) => {
       const send = /^[1-9]\d{0,8}$/.test(field) ? Number(field) : Number.NaN;
       if (Number.isNaN(send)) throw new StoreError('malformed_send', 'a sends field is not a send number');

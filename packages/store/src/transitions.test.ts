@@ -24,7 +24,8 @@ describe('cancel', () => {
       transitioned: false,
     });
     const record = await store.get(v.id, T0 + 3);
-    expect(record).toMatchObject({ status: 'canceled', sealedCode: undefined, sealedPlan: undefined });
+    expect(record).toMatchObject({ status: 'canceled', sealedCode: undefined });
+    expect((await store.forDelivery(v.id, 1, T0 + 3))?.sealedPlan).toBeUndefined();
     expect(await store.check(v.id, RIGHT, T0 + 4)).toMatchObject({ valid: false, status: 'canceled' });
     expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['created', 'canceled']);
     expect(await redis.ttl(verificationKeys(prefix, v.id).record)).toBeLessThanOrEqual(3600);

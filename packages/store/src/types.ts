@@ -2,9 +2,9 @@ import type { ChannelName, PlanStep, ProviderName, VerificationStatus } from '@s
 
 /**
  * What the store keeps about one verification. Destinations and the code are never held in clear:
- * `sealedPlan` and `sealedCode` are AES-256-GCM blobs made by @sendcode/policy's `seal`, and are
- * deleted as soon as the verification reaches a final status. `codeHash` (HMAC-SHA256) is what checks
- * compare against.
+ * `sealedCode` and the sealed plan (`NewVerification.sealedPlan`, read with `forDelivery`) are
+ * AES-256-GCM blobs made by @sendcode/policy's `seal`, and are deleted as soon as the verification
+ * reaches a final status. `codeHash` (HMAC-SHA256) is what checks compare against.
  */
 export interface VerificationRecord {
   readonly id: string;
@@ -13,8 +13,6 @@ export interface VerificationRecord {
   readonly status: VerificationStatus;
   /** The plan with destinations masked, for answers and timelines. */
   readonly planMasked: readonly PlanStep[];
-  /** Sealed JSON of the plan with clear destinations; undefined once final. */
-  readonly sealedPlan: string | undefined;
   /** Sealed code, so workers can deliver and resend it; undefined once final. */
   readonly sealedCode: string | undefined;
   readonly codeHash: string;
@@ -60,7 +58,22 @@ export interface VerificationRecord {
 export type NewVerification = Omit<
   VerificationRecord,
   'status' | 'attempts' | 'sends' | 'step' | 'updatedAt' | 'lastSendAt' | 'refused'
->;
+> & {
+  /**
+   * Sealed JSON of the plan with clear destinations. Kept beside the sends (field `plan` of the sends
+   * hash), not in the record: a value this long would cost the record Redis's compact hash encoding.
+   */
+  readonly sealedPlan: string | undefined;
+};
+
+/** What a delivery job reads, in one round trip (`forDelivery`). */
+export interface DeliveryView {
+  readonly record: VerificationRecord;
+  /** The send the job is for; null if there is no such send. */
+  readonly send: SendRecord | null;
+  /** Sealed plan; undefined once the verification is final. */
+  readonly sealedPlan: string | undefined;
+}
 
 /**
  * A start that was refused (rate limit, blocked destination...), recorded so support can see why:

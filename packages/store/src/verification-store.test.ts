@@ -17,8 +17,8 @@ afterAll(() => redis.quit());
 
 describe('create and get', () => {
   it('round-trips every field and starts pending', async () => {
-    const v = newVerification();
-    await store.create(v, T0 + 5);
+    const { sealedPlan, ...v } = newVerification();
+    await store.create({ ...v, sealedPlan }, T0 + 5);
     expect(await store.get(v.id, T0 + 10)).toEqual({
       ...v,
       status: 'pending',
@@ -34,13 +34,38 @@ describe('create and get', () => {
   it('leaves optional fields out of the hash when undefined', async () => {
     const v = newVerification({ sealedPlan: undefined, sealedCode: undefined, accountRef: undefined });
     await store.create(v, T0);
-    const hash = await redis.hgetall(verificationKeys(prefix, v.id).record);
-    expect(Object.keys(hash)).not.toContain('sealedPlan');
+    const keys = verificationKeys(prefix, v.id);
+    const hash = await redis.hgetall(keys.record);
     expect(Object.keys(hash)).not.toContain('sealedCode');
     expect(Object.keys(hash)).not.toContain('accountRef');
+    expect(await redis.hkeys(keys.sends)).toEqual(['1']);
     const record = await store.get(v.id, T0);
-    expect(record?.sealedPlan).toBeUndefined();
+    expect(record?.sealedCode).toBeUndefined();
     expect(record?.accountRef).toBeUndefined();
+    expect((await store.forDelivery(v.id, 1, T0))?.sealedPlan).toBeUndefined();
+  });
+
+  it("keeps a one-step record in Redis's compact hash encoding; the sealed plan goes to the sends hash", async () => {
+    // A real sealed plan: key id, version, iv, tag and a one-step plan's ciphertext, base64url.
+    const sealedPlan = `k1.v1.${'A'.repeat(16)}.${'B'.repeat(22)}.${'C'.repeat(56)}`;
+    const v = newVerification({ sealedPlan, planMasked: [{ channel: 'email', to: 'ta***@docomo.ne.jp' }] });
+    await store.create(v, T0);
+    const keys = verificationKeys(prefix, v.id);
+    expect(await redis.object('ENCODING', keys.record)).toBe('listpack');
+    expect(await store.forDelivery(v.id, 1, T0)).toMatchObject({
+      record: { id: v.id, status: 'pending' },
+      send: { send: 1, status: 'queued' },
+      sealedPlan,
+    });
+    expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
+  });
+
+  it('reads the sealed plan of a record written before it moved to the sends hash', async () => {
+    const v = newVerification({ sealedPlan: undefined });
+    await store.create(v, T0);
+    await redis.hset(verificationKeys(prefix, v.id).record, 'sealedPlan', 'legacy-plan-blob');
+    expect((await store.forDelivery(v.id, 1, T0))?.sealedPlan).toBe('legacy-plan-blob');
+    expect(await store.forDelivery('ver_nope', 1, T0)).toBeNull();
   });
 
   it('returns null for an unknown id', async () => {

@@ -7,10 +7,11 @@ import { decodeRecord, encodeNewVerification } from './record.ts';
 import { encodeRefusal } from './refusal.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
-import { encodeQueuedSend } from './send-record.ts';
+import { decodeSend, encodeQueuedSend, PLAN_FIELD } from './send-record.ts';
 import { type SendStore, sendMethods } from './sends.ts';
 import type {
   CheckOutcome,
+  DeliveryView,
   NewVerification,
   RefusedStart,
   TimelineEvent,
@@ -42,6 +43,11 @@ export interface VerificationStore extends SendStore {
   recordRefusal(r: RefusedStart): Promise<void>;
   /** The record, or null. A pending record past `expiresAt` reads as 'expired' (nothing is written). */
   get(id: string, nowMs: number): Promise<VerificationRecord | null>;
+  /**
+   * What a delivery job needs — the record (as `get` reads it), one send and the sealed plan — in one
+   * round trip (two commands sent together); null when there is no record.
+   */
+  forDelivery(id: string, send: number, nowMs: number): Promise<DeliveryView | null>;
   /** Atomic compare-and-count of a code's HMAC; see `lua/check.lua`. */
   check(id: string, codeHash: string, nowMs: number): Promise<CheckOutcome>;
   /** Pending → canceled. Final records are left alone; an expired pending one becomes 'expired'. */
@@ -109,6 +115,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         first.channel,
         first.to,
         encodeQueuedSend(1, 0, first.channel, now),
+        v.sealedPlan ?? '',
         ...fields,
       ];
       const created = await run('create', allKeys(v.id), args);
@@ -123,12 +130,25 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
 
     async get(id, nowMs) {
       const now = timestamp(nowMs);
-      const hash = await redis.hgetall(keysOf(id).record);
-      if (Object.keys(hash).length === 0) return null;
-      const record = decodeRecord(hash);
-      return record.status === 'pending' && now >= record.expiresAt
-        ? { ...record, status: 'expired' }
-        : record;
+      return readRecord(await redis.hgetall(keysOf(id).record), now);
+    },
+
+    async forDelivery(id, send, nowMs) {
+      const now = timestamp(nowMs);
+      const keys = keysOf(id);
+      const sendField = String(positiveInteger('send', send));
+      const [hash, [rawSend, plan]] = await Promise.all([
+        redis.hgetall(keys.record),
+        redis.hmget(keys.sends, sendField, PLAN_FIELD),
+      ]);
+      const record = readRecord(hash, now);
+      if (!record) return null;
+      return {
+        record,
+        send: rawSend ? decodeSend(send, rawSend) : null,
+        // Records written before the plan moved to the sends hash hold it themselves.
+        sealedPlan: plan ?? hash.sealedPlan,
+      };
     },
 
     async check(id, codeHash, nowMs) {
@@ -172,4 +192,11 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       return entries.map(decodeEvent);
     },
   };
+}
+
+/** A record from its `HGETALL` reply (null when empty); a pending one past `expiresAt` reads as 'expired'. */
+function readRecord(hash: Readonly<Record<string, string>>, now: number): VerificationRecord | null {
+  if (Object.keys(hash).length === 0) return null;
+  const record = decodeRecord(hash);
+  return record.status === 'pending' && now >= record.expiresAt ? { ...record, status: 'expired' } : record;
 }

@@ -15,7 +15,6 @@ const record: VerificationRecord = {
     { channel: 'sms', to: '+81 90-****-5678' },
     { channel: 'voice', to: '+81 90-****-5678' },
   ],
-  sealedPlan: undefined,
   sealedCode: undefined,
   codeHash: 'h',
   codeLength: 6,

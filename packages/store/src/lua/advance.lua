@@ -27,7 +27,7 @@
     ARGV[6] required status of that send, or ''
     ARGV[7] cooldown, ms, or ''
     ARGV[8] the event ('failover' | 'resend'), as JSON (encoded and checked by the caller)
-    ARGV[9] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[9] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     { 'ok', new send number }

@@ -9,7 +9,7 @@
     KEYS[2] timeline list
 
     ARGV[1] the event, as JSON (encoded and checked by the caller)
-    ARGV[2] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[2] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     1 appended

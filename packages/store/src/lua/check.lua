@@ -19,7 +19,7 @@
     ARGV[1] HMAC of the code typed
     ARGV[2] now, epoch ms
     ARGV[3] final-state retention, seconds
-    ARGV[4] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[4] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     false when there is no such verification, otherwise

@@ -15,7 +15,7 @@
     ARGV[3] event type to append: 'canceled' | 'delivery_failed'
     ARGV[4] JSON object of event detail, or '' for none
     ARGV[5] final-state retention, seconds
-    ARGV[6] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[6] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     false when there is no such verification, otherwise

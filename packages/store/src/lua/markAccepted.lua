@@ -15,7 +15,7 @@
     ARGV[2] provider
     ARGV[3] provider message id
     ARGV[4] the 'sent' event, as JSON (encoded and checked by the caller; `at` is the acceptance time)
-    ARGV[5] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[5] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     'recorded'

@@ -18,7 +18,7 @@
     ARGV[3] now, epoch ms
     ARGV[4] provider message id from the receipt, or ''
     ARGV[5] JSON object of event detail, or ''
-    ARGV[6] timeline retention, seconds (used only if the timeline lost its TTL)
+    ARGV[6] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
     { 'recorded', current (0|1), the send after, as JSON }

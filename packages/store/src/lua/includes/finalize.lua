@@ -1,7 +1,8 @@
 --[[
   Moves a verification to a final status: records it, deletes the sealed code and plan (the only
-  copies of the code and of clear destinations) and keeps the record and its sends for the retention
-  only. The timeline keeps its own, longer TTL.
+  copies of the code and of clear destinations; the plan is in the sends hash, or in the record for
+  records written before it moved there) and keeps the record and its sends for the retention only.
+  The timeline keeps its own, longer TTL.
 
   Input:
     recordKey  the verification hash
@@ -13,6 +14,7 @@
 local function finalize(recordKey, sendsKey, status, nowArg, retention)
   redis.call('HSET', recordKey, 'status', status, 'updatedAt', nowArg)
   redis.call('HDEL', recordKey, 'sealedCode', 'sealedPlan')
+  redis.call('HDEL', sendsKey, 'plan')
   redis.call('EXPIRE', recordKey, retention)
   redis.call('EXPIRE', sendsKey, retention)
 end

@@ -3,7 +3,8 @@
 
   Input:
     timelineKey        the verification's timeline list
-    timelineRetention  seconds; applied only if the list has no TTL (it normally got one at create)
+    timelineRetention  seconds; applied only when this push created the list (normally at create).
+                       An existing list keeps the TTL it got then: no TTL check per event.
     now                epoch ms, as a number (13 digits: within cjson's 14-digit precision)
     eventType          one of the store's EVENT_TYPES
     extra              optional table of more fields (step, channel, to, detail)
@@ -15,8 +16,7 @@ local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
       event[name] = value
     end
   end
-  redis.call('RPUSH', timelineKey, cjson.encode(event))
-  if redis.call('TTL', timelineKey) == -1 then
+  if redis.call('RPUSH', timelineKey, cjson.encode(event)) == 1 then
     redis.call('EXPIRE', timelineKey, timelineRetention)
   end
 end
