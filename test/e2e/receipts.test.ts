@@ -1,18 +1,30 @@
+import { type RedisConnection, receiptDueKey } from '@sendcode/store';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
+import { testRedisConnection } from '../helpers/redis.ts';
 import { vonageJwt, vonageSig } from '../helpers/sign.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 describe('signed delivery receipts drive the plan', () => {
   let system: TestSystem;
+  let redis: RedisConnection;
   const view = async (id: string) => (await system.api('GET', `/v1/verifications/${id}`)).body;
+  /** The verification's entries in the receipt timeouts' due set. */
+  const awaited = async (id: string) =>
+    (await redis.zrange(receiptDueKey(system.env.SENDCODE_PREFIX ?? ''), '0', '-1')).filter((member) =>
+      member.startsWith(`${id}-`),
+    );
 
   beforeAll(async () => {
     system = await startTestSystem({ SMS_RECEIPT_TIMEOUT_SECONDS: '1', VOICE_RECEIPT_TIMEOUT_SECONDS: '1' });
+    redis = testRedisConnection();
   });
   beforeEach(() => system.sandbox.clearFaults());
-  afterAll(() => system.close());
+  afterAll(async () => {
+    await redis.quit();
+    await system.close();
+  });
 
   it.each([
     ['twilio', 'sms', '+819012350001'],
@@ -36,6 +48,15 @@ describe('signed delivery receipts drive the plan', () => {
     expect(gateway).toMatch(
       new RegExp(`sendcode_receipt_seconds_count\\{channel="${channel}",provider="twilio"\\} [1-9]`),
     );
+    // A final send leaves nothing in the due set (the receipt cancels its entry, or the sweep finds
+    // nothing to do when the receipt beat the entry in).
+    expect(
+      await eventually(
+        () => awaited(created.body.id),
+        (left) => left.length === 0,
+        5_000,
+      ),
+    ).toEqual([]);
   });
 
   it('an SMS accepted but never confirmed → a call after the channel timeout', async () => {

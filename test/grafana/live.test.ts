@@ -165,14 +165,11 @@ describe('live: every dashboard query returns series from a real Prometheus scra
     expect(seen.filter((route) => /ver_|no-such-route/.test(route))).toEqual([]);
   });
 
-  it('one process exports the queue depth and age, for every delivery queue', async () => {
+  it('one process exports the queue depth and age, for every delivery queue, and the receipts awaited', async () => {
     const jobs = await prometheus.query('count by (job, queue) (sendcode_queue_oldest_waiting_seconds)');
     expect(new Set(jobs.map((s) => s.metric.job))).toEqual(new Set(['sendcode-workers']));
-    expect(jobs.map((s) => s.metric.queue).sort()).toEqual([
-      'deliver-email',
-      'deliver-sms',
-      'deliver-voice',
-      'receipt-timeouts',
-    ]);
+    expect(jobs.map((s) => s.metric.queue).sort()).toEqual(['deliver-email', 'deliver-sms', 'deliver-voice']);
+    const awaited = await prometheus.query('count by (job) (sendcode_receipts_awaited)');
+    expect(awaited.map((s) => s.metric.job)).toEqual(['sendcode-workers']);
   });
 });

@@ -1,6 +1,6 @@
 import { createLogger } from '@sendcode/runtime';
-import { createDeliveryQueues, type DeliveryQueues } from '@sendcode/store';
-import { registerQueueMetrics } from '@sendcode/workers';
+import { createDeliveryQueues, createReceiptDue, type DeliveryQueues } from '@sendcode/store';
+import { registerQueueMetrics, registerReceiptMetrics } from '@sendcode/workers';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,11 @@ describe('queue depth and age of the oldest waiting job', () => {
     const first = await queues.queues.sms.getJob('ver_a-0-1');
     await new Promise((resolve) => setTimeout(resolve, 20));
     await queues.add('sms', { verificationId: 'ver_b', step: 0, send: 1 });
-    await queues.addReceiptTimeout({ verificationId: 'ver_a', step: 0, send: 1 }, 60_000);
+    await queues.queues.voice.add(
+      'deliver-voice',
+      { verificationId: 'ver_c', step: 0, send: 1 },
+      { delay: 60_000 },
+    );
     if (!first) throw new Error('job not found');
 
     const registry = new Registry();
@@ -46,13 +50,13 @@ describe('queue depth and age of the oldest waiting job', () => {
     const jobs = await samples(registry, 'sendcode_queue_jobs');
     expect(jobs.get('{queue="deliver-sms",state="waiting"}')).toBe(2);
     expect(jobs.get('{queue="deliver-sms",state="active"}')).toBe(0);
-    expect(jobs.get('{queue="receipt-timeouts",state="delayed"}')).toBe(1);
+    expect(jobs.get('{queue="deliver-voice",state="delayed"}')).toBe(1);
     expect(jobs.get('{queue="deliver-email",state="waiting"}')).toBe(0);
     const age = await samples(registry, 'sendcode_queue_oldest_waiting_seconds');
     expect(age.get('{queue="deliver-sms"}')).toBe(90);
     expect(age.get('{queue="deliver-email"}')).toBe(0);
-    // A delayed job is not waiting yet: it does not count as old.
-    expect(age.get('{queue="receipt-timeouts"}')).toBe(0);
+    // A delayed job (a retry's backoff) is not waiting yet: it does not count as old.
+    expect(age.get('{queue="deliver-voice"}')).toBe(0);
   });
 
   it('a Redis that does not answer leaves the queue series out instead of hanging the scrape', async () => {
@@ -73,5 +77,32 @@ describe('queue depth and age of the oldest waiting job', () => {
     const registry = new Registry();
     registerQueueMetrics(registry, Object.values(queues.queues), logger);
     expect(await registry.metrics()).not.toMatch(/ver_/);
+  });
+});
+
+describe('sends awaiting a receipt', () => {
+  it("counts the entries of the receipt timeouts' due set, due or not", async () => {
+    const redis = testRedis();
+    const due = createReceiptDue({ redis, prefix: uniquePrefix('qm-rd') });
+    const registry = new Registry();
+    registerReceiptMetrics(registry, due, logger);
+    expect(await registry.getSingleMetricAsString('sendcode_receipts_awaited')).toMatch(
+      /^sendcode_receipts_awaited 0$/m,
+    );
+    await due.schedule({ verificationId: 'ver_a', step: 0, send: 1 }, Date.now() - 1_000);
+    await due.schedule({ verificationId: 'ver_b', step: 1, send: 2 }, Date.now() + 60_000);
+    expect(await registry.getSingleMetricAsString('sendcode_receipts_awaited')).toMatch(
+      /^sendcode_receipts_awaited 2$/m,
+    );
+    await redis.quit();
+  });
+
+  it('a Redis that does not answer leaves the series out instead of hanging the scrape', async () => {
+    const registry = new Registry();
+    registerReceiptMetrics(registry, { size: () => new Promise<number>(() => undefined) }, logger);
+    const started = Date.now();
+    const text = await registry.metrics();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(text).not.toMatch(/^sendcode_receipts_awaited /m);
   });
 });

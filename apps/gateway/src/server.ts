@@ -10,6 +10,7 @@ import {
   createIdempotencyStore,
   createNonceStore,
   createPrefixGuard,
+  createReceiptDue,
   createRedisConnection,
   createSpendLedger,
   createSupportIndex,
@@ -77,6 +78,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     engine: {
       store,
       queues,
+      receiptDue: createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX }),
       config: engine,
       metrics: createEngineMetrics(registry),
       logger,

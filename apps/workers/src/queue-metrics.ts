@@ -1,4 +1,5 @@
 import type { Logger } from '@sendcode/runtime';
+import type { ReceiptDue } from '@sendcode/store';
 import type { Job, Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 
@@ -51,6 +52,30 @@ export function registerQueueMetrics(
         const job = oldest[index];
         this.set({ queue: queue.name }, job ? Math.max(0, (now() - waitingSince(job)) / 1000) : 0);
       });
+    },
+  });
+}
+
+/**
+ * Sends waiting for a delivery receipt: the entries of the receipt timeouts' due set, read from Redis
+ * at scrape time, so exported by the same single process as the queue metrics.
+ */
+export function registerReceiptMetrics(
+  registry: Registry,
+  due: Pick<ReceiptDue, 'size'>,
+  logger: Logger,
+): void {
+  new Gauge({
+    name: 'sendcode_receipts_awaited',
+    help: 'Sends accepted and waiting for a delivery receipt (exported by one worker process only).',
+    registers: [registry],
+    async collect() {
+      const size = await withTimeout(due.size()).catch((error: unknown) => {
+        logger.warn({ err: error }, 'receipt metrics: Redis did not answer');
+      });
+      // No answer: no sample (remove() drops the unlabelled series), rather than a made-up 0.
+      if (size === undefined) this.remove();
+      else this.set(size);
     },
   });
 }

@@ -1,7 +1,13 @@
 import type { Channel } from '@sendcode/channels';
 import type { ChannelName, KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import type { CircuitBreaker, DeliveryQueues, SpendLedger, VerificationStore } from '@sendcode/store';
+import type {
+  CircuitBreaker,
+  DeliveryQueues,
+  ReceiptDue,
+  SpendLedger,
+  VerificationStore,
+} from '@sendcode/store';
 import type { EngineConfig } from './config.ts';
 import type { EngineMetrics } from './metrics.ts';
 
@@ -9,6 +15,8 @@ import type { EngineMetrics } from './metrics.ts';
 export interface EngineDeps {
   readonly store: VerificationStore;
   readonly queues: DeliveryQueues;
+  /** Receipt timeouts: scheduled when a send is accepted, cancelled when its receipt comes. */
+  readonly receiptDue: ReceiptDue;
   readonly config: EngineConfig;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;

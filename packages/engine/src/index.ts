@@ -4,6 +4,12 @@ export { createDeliveryProcessor } from './deliver.ts';
 export type { ChannelSet, EngineDeps, SenderDeps } from './deps.ts';
 export { type FailedSend, type FailoverOptions, type FailoverResult, failover } from './failover.ts';
 export { CARRIERS, createEngineMetrics, type EngineMetrics, type Outcome } from './metrics.ts';
+export {
+  RECEIPT_SWEEP_DEFAULTS,
+  type ReceiptSweeper,
+  type ReceiptSweeperOptions,
+  startReceiptSweeper,
+} from './receipt-sweeper.ts';
 export { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 export { applyReceipt, type Receipt, type ReceiptResult } from './receipts.ts';
 export { type ResendResult, resend } from './resend.ts';

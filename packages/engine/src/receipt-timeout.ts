@@ -1,16 +1,16 @@
 import type { DeliveryJob } from '@sendcode/store';
-import type { Job } from 'bullmq';
 import type { EngineDeps } from './deps.ts';
 import { failover } from './failover.ts';
 
 /**
- * Fires a channel's receipt timeout after a send was accepted. If the send is still only `accepted`
- * (no delivered or undelivered receipt came), the plan moves on with reason `no_receipt`; otherwise
- * nothing happens. With no next step the verification stays pending: the code may still arrive.
+ * Runs a send's receipt timeout once it is due (the workers' receipt sweeper calls it). If the send is
+ * still only `accepted` (no delivered or undelivered receipt came), the plan moves on with reason
+ * `no_receipt`; otherwise nothing happens. With no next step the verification stays pending: the
+ * code may still arrive. Running it twice for one send is harmless: the failover is a compare-and-set.
  */
 export function createReceiptTimeoutProcessor(deps: EngineDeps) {
-  return async function receiptTimeout(job: Job<DeliveryJob>): Promise<void> {
-    const { verificationId, send } = job.data;
+  return async function receiptTimeout(job: DeliveryJob): Promise<void> {
+    const { verificationId, send } = job;
     const sent = await deps.store.getSend(verificationId, send);
     if (sent?.status !== 'accepted') return;
     const from = { verificationId, send, step: sent.step, channel: sent.channel };

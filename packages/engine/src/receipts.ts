@@ -47,13 +47,23 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
 
   const seconds = (now - outcome.send.queuedAt) / 1000;
   deps.metrics.delivery(receipt.channel, receipt.provider, receipt.status, seconds);
-  if (receipt.status === 'delivered' || !outcome.current) return 'recorded';
-  const from = {
-    verificationId: receipt.verificationId,
-    send: receipt.send,
-    step: outcome.send.step,
-    channel: outcome.send.channel,
-  };
-  const moved = await failover(deps, from, 'undelivered', { failWhenExhausted: false });
+  const { verificationId, send } = receipt;
+  // The send is final: its receipt timeout has nothing left to do, so its entry goes now (with the
+  // failover, when there is one, rather than in a round trip of its own). Only memory is at stake:
+  // an entry left behind runs later and finds nothing to do, so a failure here fails no receipt.
+  const cancel = deps.receiptDue
+    .cancel({ verificationId, step: outcome.send.step, send })
+    .catch((error: unknown) =>
+      deps.logger.warn({ err: error, verificationId, send }, 'receipt timeout not cancelled'),
+    );
+  if (receipt.status === 'delivered' || !outcome.current) {
+    await cancel;
+    return 'recorded';
+  }
+  const from = { verificationId, send, step: outcome.send.step, channel: outcome.send.channel };
+  const [moved] = await Promise.all([
+    failover(deps, from, 'undelivered', { failWhenExhausted: false }),
+    cancel,
+  ]);
   return moved === 'advanced' ? 'failed_over' : 'recorded';
 }

@@ -233,6 +233,31 @@ describe('circuit breaker', () => {
     }
   });
 
+  it('trusts a closed state it heard for closedHintMs, and stops at once on any other', async () => {
+    const prefix = uniquePrefix('cb');
+    const hinted = createCircuitBreaker({ redis, prefix, config: CONFIG, closedHintMs: 1_000 });
+    // Another process: the same breaker in Redis, no hint.
+    const other = createCircuitBreaker({ redis, prefix, config: CONFIG });
+    expect((await hinted.allow('twilio:sms', T0)).state).toBe('closed');
+    await fail(other, CONFIG.failureThreshold, T0 + 1);
+    expect((await other.allow('twilio:sms', T0 + 2)).allowed).toBe(false);
+    // Within the hint this process still calls (and would learn of the outage from its failure)...
+    expect(await hinted.allow('twilio:sms', T0 + 999)).toMatchObject({ allowed: true, state: 'closed' });
+    // ...after it, it asks Redis again and is refused.
+    expect(await hinted.allow('twilio:sms', T0 + 1_000)).toMatchObject({ allowed: false, state: 'open' });
+    // A reply other than closed ends the trust at once, even when it came from record.
+    const fresh = createCircuitBreaker({
+      redis,
+      prefix: uniquePrefix('cb'),
+      config: CONFIG,
+      closedHintMs: 60_000,
+    });
+    expect((await fresh.allow('twilio:sms', T0)).allowed).toBe(true);
+    await fail(fresh, CONFIG.failureThreshold, T0 + 1);
+    expect((await fresh.allow('twilio:sms', T0 + 2)).allowed).toBe(false);
+    expect(() => createCircuitBreaker({ redis, prefix, closedHintMs: -1 })).toThrow(/closedHintMs/);
+  });
+
   it('throws on a stored state it does not know', async () => {
     const { cb, prefix } = breaker();
     await redis.hset(circuitBreakerKey(prefix, 'twilio:sms'), 'state', 'ajar');

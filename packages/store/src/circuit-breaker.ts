@@ -84,6 +84,14 @@ export interface CircuitBreakerOptions {
   readonly prefix?: string;
   /** Overrides of `DEFAULT_CIRCUIT_BREAKER_CONFIG`. */
   readonly config?: Partial<CircuitBreakerConfig>;
+  /**
+   * For how long (ms) this process may trust a 'closed' it last heard from Redis (an `allow` or a
+   * `record` reply): within it `allow` answers closed without a round trip. 0 (default): always ask.
+   * Any reply other than 'closed' ends the trust at once, so the cost is bounded: a circuit opened by
+   * another process is seen here at the latest after this long, or after this process's next
+   * failure, which `record` reports.
+   */
+  readonly closedHintMs?: number;
 }
 
 /** Key of a provider's breaker: `${prefix}:cb:{${provider}}`, a hash. */
@@ -124,9 +132,22 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   const ttlMs = Math.max(config.windowMs, config.cooldownMs) * 10;
   const run = scriptRunner(redis);
   const key = (provider: CircuitName) => [circuitBreakerKey(prefix, provider)];
+  const hintMs = options.closedHintMs ?? 0;
+  if (!(Number.isSafeInteger(hintMs) && hintMs >= 0)) {
+    throw new StoreError('invalid_argument', 'closedHintMs must be a non-negative integer');
+  }
+  /** Per breaker: until when (epoch ms) a 'closed' heard from Redis is trusted. */
+  const closedUntil = new Map<CircuitName, number>();
+  const heard = (provider: CircuitName, state: CircuitState, nowMs: number) => {
+    if (state === 'closed' && hintMs > 0) closedUntil.set(provider, nowMs + hintMs);
+    else closedUntil.delete(provider);
+  };
 
   return {
     async allow(provider, nowMs) {
+      if (nowMs < (closedUntil.get(provider) ?? 0)) {
+        return { allowed: true, state: 'closed', probe: false, retryAt: 0 };
+      }
       const args = [timestamp(nowMs), config.cooldownMs, config.probeTimeoutMs, ttlMs];
       const reply = await run('circuitAllow', key(provider), args);
       if (!Array.isArray(reply) || reply.length !== 4) throw malformed('circuitAllow');
@@ -134,6 +155,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       if ((allowed !== 0 && allowed !== 1) || !isCircuitState(state) || (probe !== 0 && probe !== 1)) {
         throw malformed('circuitAllow');
       }
+      heard(provider, state, nowMs);
       return {
         allowed: allowed === 1,
         state,
@@ -149,6 +171,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       if (!Array.isArray(reply) || reply.length !== 2) throw malformed('circuitRecord');
       const [state, changed]: unknown[] = reply;
       if (!isCircuitState(state) || (changed !== 0 && changed !== 1)) throw malformed('circuitRecord');
+      heard(provider, state, nowMs);
       return { state, changed: changed === 1 };
     },
 

@@ -1,14 +1,7 @@
 import type { ChannelName } from '@sendcode/policy';
 import { type Job, type JobsOptions, Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { RedisConnection } from './connection.ts';
-import {
-  type DeliveryJob,
-  deliveryJobId,
-  QUEUE_NAMES,
-  queuePrefix,
-  RECEIPT_TIMEOUT_QUEUE,
-  receiptTimeoutJobId,
-} from './queues.ts';
+import { type DeliveryJob, deliveryJobId, QUEUE_NAMES, queuePrefix } from './queues.ts';
 
 /**
  * BullMQ plumbing for delivery jobs: the producer side the gateway uses and the worker factory the
@@ -45,29 +38,13 @@ function deliveryJobOptions(retry: RetryOptions) {
  */
 const EVENTS_MAX_LEN = 1_000;
 
-const TIMEOUT_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: true,
-  removeOnFail: { age: 86_400 },
-} as const satisfies JobsOptions;
-
-/** The queues a worker can consume: one per channel, and the receipt timeouts. */
-export type QueueKind = ChannelName | 'receipt-timeout';
-
-/** Producer for the per-channel delivery queues and the receipt-timeout queue. */
+/** Producer for the per-channel delivery queues. */
 export interface DeliveryQueues {
   /** Enqueues one send; a second add with the same job id is ignored by BullMQ while it exists. */
   add(channel: ChannelName, job: DeliveryJob): Promise<void>;
-  /** Schedules the "no receipt yet?" check of an accepted send. */
-  addReceiptTimeout(job: DeliveryJob, delayMs: number): Promise<void>;
   /** Every queue, for depth metrics and tests. */
-  readonly queues: Readonly<Record<QueueKind, Queue<DeliveryJob>>>;
+  readonly queues: Readonly<Record<ChannelName, Queue<DeliveryJob>>>;
   close(): Promise<void>;
-}
-
-function queueName(kind: QueueKind): string {
-  return kind === 'receipt-timeout' ? RECEIPT_TIMEOUT_QUEUE : QUEUE_NAMES[kind];
 }
 
 export function createDeliveryQueues(
@@ -76,8 +53,8 @@ export function createDeliveryQueues(
   retry = DEFAULT_RETRY,
 ): DeliveryQueues {
   const jobOptions = deliveryJobOptions(retry);
-  const make = (kind: QueueKind) =>
-    new Queue<DeliveryJob>(queueName(kind), {
+  const make = (kind: ChannelName) =>
+    new Queue<DeliveryJob>(QUEUE_NAMES[kind], {
       connection,
       prefix: queuePrefix(prefix),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
@@ -86,7 +63,6 @@ export function createDeliveryQueues(
     email: make('email'),
     sms: make('sms'),
     voice: make('voice'),
-    'receipt-timeout': make('receipt-timeout'),
   };
   return {
     queues,
@@ -94,13 +70,6 @@ export function createDeliveryQueues(
       await queues[channel].add(QUEUE_NAMES[channel], job, {
         ...jobOptions,
         jobId: deliveryJobId(job),
-      });
-    },
-    async addReceiptTimeout(job, delayMs) {
-      await queues['receipt-timeout'].add(RECEIPT_TIMEOUT_QUEUE, job, {
-        ...TIMEOUT_JOB_OPTIONS,
-        delay: delayMs,
-        jobId: receiptTimeoutJobId(job),
       });
     },
     async close() {
@@ -111,7 +80,7 @@ export function createDeliveryQueues(
 
 /** A BullMQ worker on one queue. */
 export function createDeliveryWorker(
-  kind: QueueKind,
+  kind: ChannelName,
   processor: (job: Job<DeliveryJob>) => Promise<void>,
   options: { connection: RedisConnection; prefix: string; concurrency: number } & Pick<
     WorkerOptions,
@@ -119,5 +88,5 @@ export function createDeliveryWorker(
   >,
 ): Worker<DeliveryJob> {
   const { prefix, ...rest } = options;
-  return new Worker<DeliveryJob>(queueName(kind), processor, { ...rest, prefix: queuePrefix(prefix) });
+  return new Worker<DeliveryJob>(QUEUE_NAMES[kind], processor, { ...rest, prefix: queuePrefix(prefix) });
 }

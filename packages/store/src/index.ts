@@ -2,7 +2,8 @@
  * @sendcode/store — the one place that talks to Redis: verification records, their sends and
  * timelines (atomic Lua scripts), admission (rate limits and the pending index), idempotency keys,
  * the spend cap, the prefix guard, the support index, the providers' circuit breakers, webhook
- * nonces, key layout, and the queue names and job payloads shared by gateway and workers.
+ * nonces, the receipt timeouts' due set, key layout, and the queue names and job payloads shared by
+ * gateway and workers.
  */
 
 export {
@@ -59,6 +60,7 @@ export {
   prefixGuardKeys,
 } from './prefix-guard.ts';
 export * from './queues.ts';
+export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
 export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';
 export { createSpendLedger, type SpendLedger, type SpendLedgerOptions, spendDay, spendKey } from './spend.ts';
 export {

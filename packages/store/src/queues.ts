@@ -14,9 +14,6 @@ export const QUEUE_NAMES = {
 
 export type QueueName = (typeof QUEUE_NAMES)[ChannelName];
 
-/** Delayed "has a receipt arrived?" checks, one per accepted SMS or call. Never rename. */
-export const RECEIPT_TIMEOUT_QUEUE = 'receipt-timeouts';
-
 /**
  * A delivery job. It carries ids only: never the code, never the destination. The worker loads
  * everything else from the verification record.
@@ -32,11 +29,6 @@ export interface DeliveryJob {
 /** Job id for a delivery: deterministic, so adding the same send twice enqueues it once. */
 export function deliveryJobId(job: DeliveryJob): string {
   return `${job.verificationId}-${job.step}-${job.send}`;
-}
-
-/** Job id of a send's receipt timeout: one per send. */
-export function receiptTimeoutJobId(job: DeliveryJob): string {
-  return `${deliveryJobId(job)}-receipt`;
 }
 
 /**

@@ -49,6 +49,7 @@ const SCRIPTS = {
   prefixStart: script('prefixStart', 2),
   prefixApproval: script('prefixApproval', 1),
   indexAdd: script('indexAdd', 1),
+  receiptClaim: script('receiptClaim', 1),
 };
 
 /** A script of the store. */

@@ -1,0 +1,23 @@
+--[[
+  Claims the receipt timeouts that are due: returns up to `limit` members whose due time has come,
+  oldest first, and pushes each one out by the lease, so a concurrent sweeper does not take it too
+  and one whose sweeper died comes due again once the lease runs out (at least once).
+
+  Cluster: one key.
+
+  Input:
+    KEYS[1] due set: ZSET, member = send (`<verificationId>-<step>-<send>`), score = due epoch ms
+    ARGV[1] now, epoch ms
+    ARGV[2] lease end (now + lease), epoch ms
+    ARGV[3] limit (integer >= 1)
+
+  Output:
+    the claimed members
+]]
+local key = KEYS[1]
+
+local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+for i = 1, #due do
+  redis.call('ZADD', key, 'XX', ARGV[2], due[i])
+end
+return due
