@@ -58,7 +58,7 @@ try {
 
   step(`cost: ${CONFIG.costN} lifecycles with receipts`);
   await system.startWorkers(true);
-  results.push(await costScenario(system, CONFIG.costN));
+  results.push(await costScenario(system, CONFIG.costN, raw));
   await system.stopWorkers();
 } finally {
   await system.close();

@@ -4,6 +4,7 @@
  * by a BullMQ worker in its own process at our workers' concurrency.
  */
 import { Queue } from 'bullmq';
+import { redisCommands } from '../lib/api.ts';
 import { CONFIG } from '../lib/config.ts';
 import { spawnTsx } from '../lib/processes.ts';
 import { quantile, waitUntil } from '../lib/stats.ts';
@@ -13,6 +14,8 @@ export interface RawBullmq {
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
+  /** Redis commands per job, add to completion (INFO commandstats; Lua's inner calls included). */
+  readonly commandsPerJob: number;
 }
 
 type Report = { ready?: boolean; last?: number; latencies?: number[] };
@@ -32,6 +35,7 @@ export async function rawBullmq(system: BenchSystem, n: number): Promise<RawBull
   const queue = new Queue<{ t: number }>('raw-noop', { connection: system.redis, prefix: 'rawbench' });
   try {
     if (!(await waitUntil(() => ready, 20_000))) throw new Error('raw BullMQ worker did not start');
+    const commandsBefore = await redisCommands(system);
     const start = Date.now();
     let next = 0;
     const producer = async () => {
@@ -45,6 +49,7 @@ export async function rawBullmq(system: BenchSystem, n: number): Promise<RawBull
     const done = report;
     if (!done?.last || !done.latencies) throw new Error('raw BullMQ baseline did not finish in 5 minutes');
     return {
+      commandsPerJob: ((await redisCommands(system)) - commandsBefore) / n,
       perSecond: n / ((done.last - start) / 1000),
       p50: quantile(done.latencies, 0.5),
       p99: quantile(done.latencies, 0.99),

@@ -1,4 +1,5 @@
-/** What the scenarios send to the gateway. */
+/** What the scenarios send to the gateway, and what they read back from Redis. */
+import { Redis } from 'ioredis';
 
 import { nextPhone } from './stats.ts';
 import type { BenchSystem } from './system.ts';
@@ -36,4 +37,36 @@ export async function redisCommandCounts(system: BenchSystem): Promise<Map<strin
 export async function usedMemory(system: BenchSystem): Promise<number> {
   const info = await system.redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+/** Commands counted by `MONITOR`, split by who ran them and whose keys they touched. */
+export interface CommandSplit {
+  /** Sent by a client: each is one command on the wire (an EVALSHA counts once). */
+  readonly client: number;
+  /** Run inside Lua scripts (ours and BullMQ's). */
+  readonly lua: number;
+  /** Of all of them, those on BullMQ's keys (the queue prefix's hash tag `{…:q}`). */
+  readonly queue: number;
+}
+
+/**
+ * Watches every command Redis runs (`MONITOR`: Redis shows script-run commands with source `lua`)
+ * until `stop()`. Slows Redis down: only for the cost scenario, which is not timed.
+ */
+export async function monitorCommands(system: BenchSystem): Promise<{ stop(): CommandSplit }> {
+  const monitor = await new Redis(system.redisServer.url).monitor();
+  const split = { client: 0, lua: 0, queue: 0 };
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const command = String(args[0]).toLowerCase();
+    if (source === 'lua') split.lua++;
+    else split.client++;
+    const key = command.startsWith('eval') ? args[3] : args[1];
+    if (key?.includes(':q}')) split.queue++;
+  });
+  return {
+    stop() {
+      monitor.disconnect();
+      return { ...split };
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * workers process.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   DEFAULT_VONAGE_SIGNATURE_SECRET,
   newSandboxCredentials,
@@ -44,9 +44,33 @@ export interface BenchSystem {
   /** Starts the workers process; `receipts` gives it PUBLIC_URL so providers are asked for receipts. */
   startWorkers(receipts: boolean): Promise<void>;
   stopWorkers(): Promise<void>;
+  /**
+   * CPU time used so far (ms, user + system) by each process of the system: the gateway, the workers
+   * (0 while none run), Redis, and this process (the load generator and the sandbox). Linux only
+   * (reads /proc); NaN elsewhere.
+   */
+  cpuMs(): Promise<CpuMs>;
   /** Empties Redis and the sandbox between scenarios (Lua scripts stay cached). */
   reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CpuMs {
+  readonly gateway: number;
+  readonly workers: number;
+  readonly redis: number;
+  readonly bench: number;
+}
+
+/** CPU ms of a process from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function startBenchSystem(): Promise<BenchSystem> {
@@ -76,6 +100,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
   );
   await waitHttp(`${gatewayUrl}/readyz`);
   let workers: Child | undefined;
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
 
   return {
     redis,
@@ -102,6 +127,15 @@ export async function startBenchSystem(): Promise<BenchSystem> {
     async stopWorkers() {
       await workers?.stop();
       workers = undefined;
+    },
+    async cpuMs() {
+      const own = process.cpuUsage();
+      return {
+        gateway: processCpuMs(gateway.process.pid),
+        workers: processCpuMs(workers?.process.pid),
+        redis: processCpuMs(redisPid),
+        bench: (own.user + own.system) / 1000,
+      };
     },
     async reset() {
       await redis.flushall();

@@ -2,16 +2,19 @@
  * pipeline: N verifications accepted → all received by the sandbox (deliveries/s, and p50/p99 from
  * the 201 to the sandbox's receipt of the SMS), against raw BullMQ (baselines/raw-bullmq.ts).
  * The workers run without PUBLIC_URL, so no receipts are asked for: the gateway only accepts.
+ * Also the CPU each process spent per delivery, and how busy the whole machine was: on a 2-core
+ * machine the four processes share the cores, so this says where the time goes.
  * check: then N correct checks (`POST /v1/verifications/{id}/checks`) with the codes the sandbox got.
  */
 
+import { cpus } from 'node:os';
 import type { RawBullmq } from '../baselines/raw-bullmq.ts';
 import { startedId, startRequest } from '../lib/api.ts';
 import { CONFIG } from '../lib/config.ts';
 import { load } from '../lib/load.ts';
 import type { ScenarioResult } from '../lib/result.ts';
 import { quantile, round, waitUntil } from '../lib/stats.ts';
-import type { BenchSystem } from '../lib/system.ts';
+import type { BenchSystem, CpuMs } from '../lib/system.ts';
 
 export interface Delivered {
   readonly perSecond: number;
@@ -19,12 +22,17 @@ export interface Delivered {
   readonly p99: number;
   /** id and code of each delivered verification. */
   readonly codes: ReadonlyArray<{ id: string; code: string }>;
+  /** CPU ms each process spent per delivery over the run (see `BenchSystem.cpuMs`). */
+  readonly cpuPerDelivery: CpuMs;
+  /** Share of the machine's cores the four processes kept busy over the run (1 = all of them). */
+  readonly machineBusy: number;
 }
 
 /** Starts `n` SMS verifications and waits (5 minutes at most) until the sandbox received them all. */
 export async function deliverAll(system: BenchSystem, n: number): Promise<Delivered> {
   const acceptedAt = new Map<string, { id: string; at: number }>();
   const request = startRequest(system);
+  const cpuBefore = await system.cpuMs();
   const start = Date.now();
   await load({
     ...request,
@@ -36,6 +44,8 @@ export async function deliverAll(system: BenchSystem, n: number): Promise<Delive
     },
   });
   await waitUntil(() => system.sandbox.messages().length >= acceptedAt.size, 300_000, 100);
+  const wallMs = Date.now() - start;
+  const cpuAfter = await system.cpuMs();
   const messages = system.sandbox.messages();
   const latencies: number[] = [];
   const codes: { id: string; code: string }[] = [];
@@ -49,7 +59,17 @@ export async function deliverAll(system: BenchSystem, n: number): Promise<Delive
     codes.push({ id: accepted.id, code: message.code });
   }
   if (codes.length < n) console.warn(`pipeline: ${codes.length} of ${n} delivered`);
+  const used = (name: keyof CpuMs) => cpuAfter[name] - cpuBefore[name];
+  const perDelivery = (name: keyof CpuMs) => round(used(name) / Math.max(1, codes.length), 2);
+  const total = used('gateway') + used('workers') + used('redis') + used('bench');
   return {
+    cpuPerDelivery: {
+      gateway: perDelivery('gateway'),
+      workers: perDelivery('workers'),
+      redis: perDelivery('redis'),
+      bench: perDelivery('bench'),
+    },
+    machineBusy: round(total / wallMs / cpus().length, 2),
     perSecond: codes.length / ((last - start) / 1000),
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
@@ -69,6 +89,13 @@ export function pipelineResult(ours: Delivered, raw: RawBullmq, n: number): Scen
       'baseline add→done p50 ms': raw.p50,
       'baseline add→done p99 ms': raw.p99,
       'ratio (target ≥ 0.25)': round(ours.perSecond / raw.perSecond, 3),
+      'CPU ms per delivery: gateway · workers · redis · bench (load + sandbox)': [
+        ours.cpuPerDelivery.gateway,
+        ours.cpuPerDelivery.workers,
+        ours.cpuPerDelivery.redis,
+        ours.cpuPerDelivery.bench,
+      ].join(' · '),
+      'machine busy over the run (share of all cores)': ours.machineBusy,
     },
   };
 }
