@@ -202,6 +202,27 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     await unchanged();
   });
 
+  it('a signed progress status is answered 200 every time and claims no nonce', async () => {
+    const path = `/webhooks/twilio/status?ref=${id}.1`;
+    const params = { ...twilioParams(), MessageStatus: 'sent', ErrorCode: '' };
+    const signature = twilio.getExpectedTwilioSignature(
+      system.env.TWILIO_AUTH_TOKEN ?? '',
+      `${system.gateway.url}${path}`,
+      params,
+    );
+    const headers = { ...form, 'x-twilio-signature': signature };
+    const body = new URLSearchParams(params).toString();
+    expect((await post(path, body, headers)).status).toBe(200);
+    expect((await post(path, body, headers)).status).toBe(200);
+    const redis = testRedisConnection();
+    try {
+      expect(await redis.keys(`${system.env.SENDCODE_PREFIX ?? ''}:n:twilio*`)).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+    await unchanged();
+  });
+
   it('a correctly signed receipt is applied once; the same request replayed is refused', async () => {
     const path = `/webhooks/twilio/status?ref=${id}.1`;
     const signature = twilio.getExpectedTwilioSignature(

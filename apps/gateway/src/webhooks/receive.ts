@@ -25,15 +25,21 @@ export function badSignature(): ApiError {
 /**
  * Common tail of every receipt webhook: refuse a replay, apply the receipt, answer 200 so the provider
  * stops retrying. If applying fails the nonce is released, so the provider's own retry can succeed.
+ * A progress status (queued, sent, ringing...) changes nothing, so replaying it can do no harm: it is
+ * answered at once, without claiming a nonce — a day-long key per callback for nothing.
  */
 export async function receive(deps: GatewayDeps, webhook: VerifiedWebhook, res: Response) {
+  if (!webhook.receipt) {
+    deps.logger.debug({ scope: webhook.scope, result: 'ignored' }, 'receipt');
+    res.json({ received: true });
+    return;
+  }
   if (!(await deps.nonces.claim(webhook.scope, webhook.nonce, 86_400))) {
     throw new ApiError('webhook_replayed', 'This signed request was already received.');
   }
   try {
     const ref = parseSendReference(webhook.reference);
-    const result =
-      webhook.receipt && ref ? await applyReceipt(deps.engine, { ...webhook.receipt, ...ref }) : 'ignored';
+    const result = ref ? await applyReceipt(deps.engine, { ...webhook.receipt, ...ref }) : 'ignored';
     deps.logger.debug({ scope: webhook.scope, result }, 'receipt');
     res.json({ received: true });
   } catch (error) {
