@@ -93,6 +93,19 @@ describe('prefix guard', () => {
     expect(await starts('+88214', 9, T0 + 180_000)).toBe(false);
   });
 
+  it('sets the window key\'s TTL of two buckets when a bucket starts, not on every count', async () => {
+    const { window } = prefixGuardKeys(prefix, '+88215');
+    await starts('+88215', 1, T0 + 1_000);
+    const first = await redis.pttl(window);
+    expect(first).toBeGreaterThan(2 * RULE.windowMs - 5_000);
+    await redis.pexpire(window, 100_000); // a later count in the same bucket leaves the TTL alone...
+    await starts('+88215', 1, T0 + 2_000);
+    await guard.recordApproval('+88215', T0 + 3_000, RULE.windowMs);
+    expect(await redis.pttl(window)).toBeLessThanOrEqual(100_000);
+    await starts('+88215', 1, T0 + RULE.windowMs + 1_000); // ...the next bucket's first count sets it again
+    expect(await redis.pttl(window)).toBeGreaterThan(2 * RULE.windowMs - 5_000);
+  });
+
   it('keeps both keys of a prefix in its slot and refuses bad input', async () => {
     const { window, block } = prefixGuardKeys(prefix, '+88215');
     expect(slotPart(window)).toBe('+88215');
