@@ -158,7 +158,10 @@ export async function startVerification(
     prefix: phones[0] ? numberPrefix(phones[0].phone.address, policy.limits.prefix.digits) : undefined,
   });
   const pending = { lookupHash: lookup, purpose, id, ttlMs: ttlSeconds * 1000 };
-  let admitted = await deps.admission.admit({ client: client.name, rules, pending, token: id, nowMs: now });
+  // The start's entry in every limit's log: 64 random bits of the id are unique enough within one
+  // log's window, and each log keeps one per start, so the full 36 characters would only cost memory.
+  const token = id.slice(-16);
+  let admitted = await deps.admission.admit({ client: client.name, rules, pending, token, nowMs: now });
   if (admitted.result === 'resume') {
     const resumed = await resume(deps, client, admitted.id, warnings);
     if (resumed) return resumed;
@@ -166,7 +169,7 @@ export async function startVerification(
       client: client.name,
       rules,
       pending: { ...pending, ignoreId: admitted.id },
-      token: id,
+      token,
       nowMs: now,
     });
   }
@@ -181,7 +184,7 @@ export async function startVerification(
     client,
     purpose,
   });
-  const undo = () => deps.admission.refund({ client: client.name, rules, pending, token: id });
+  const undo = () => deps.admission.refund({ client: client.name, rules, pending, token });
   try {
     await store.create({ ...verification, ...(prefixes[0] ? { numberPrefix: prefixes[0] } : {}) }, now);
   } catch (error) {
