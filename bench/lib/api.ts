@@ -34,9 +34,14 @@ export async function redisCommandCounts(system: BenchSystem): Promise<Map<strin
   return counts;
 }
 
+/**
+ * Redis memory in use (INFO used_memory) less its clients' buffers (mem_clients_normal): those belong
+ * to connections — the cost scenario's MONITOR above all — not to what is stored.
+ */
 export async function usedMemory(system: BenchSystem): Promise<number> {
   const info = await system.redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? Number.NaN);
+  return field('used_memory') - field('mem_clients_normal');
 }
 
 /** Commands counted by `MONITOR`, split by who ran them and whose keys they touched. */
