@@ -93,7 +93,7 @@ describe('prefix guard', () => {
     expect(await starts('+88214', 9, T0 + 180_000)).toBe(false);
   });
 
-  it('sets the window key\'s TTL of two buckets when a bucket starts, not on every count', async () => {
+  it("sets the window key's TTL of two buckets when a bucket starts, not on every count", async () => {
     const { window } = prefixGuardKeys(prefix, '+88215');
     await starts('+88215', 1, T0 + 1_000);
     const first = await redis.pttl(window);
