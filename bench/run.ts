@@ -10,7 +10,7 @@ import { CONFIG } from './lib/config.ts';
 import { RESULTS_DIR } from './lib/processes.ts';
 import type { ScenarioResult } from './lib/result.ts';
 import { startBenchSystem } from './lib/system.ts';
-import { acceptScenario, helloBaseline } from './scenarios/accept.ts';
+import { acceptScenario } from './scenarios/accept.ts';
 import { backlogScenario } from './scenarios/backlog.ts';
 import { costScenario } from './scenarios/cost.ts';
 import { outageScenario } from './scenarios/outage.ts';
@@ -33,10 +33,8 @@ const step = (name: string) =>
 const system = await startBenchSystem();
 try {
   // No workers yet: the gateway alone, then the backlog waits for them.
-  step('accept baseline: express hello-world');
-  const hello = await helloBaseline();
-  step('accept');
-  const accept = await acceptScenario(system, hello);
+  step('accept, taking turns with its baseline: express hello-world');
+  const accept = await acceptScenario(system);
   results.push(accept.result);
   step(`backlog: filling ${CONFIG.backlog}`);
   results.push(await backlogScenario(system, accept.accept));
