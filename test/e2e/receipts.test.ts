@@ -1,4 +1,4 @@
-import { type RedisConnection, receiptDueKey } from '@sendcode/store';
+import { type RedisConnection, receiptDueKey, verificationKeys } from '@sendcode/store';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
@@ -202,7 +202,7 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     await unchanged();
   });
 
-  it('a signed progress status is answered 200 every time and claims no nonce', async () => {
+  it('a signed progress status is answered 200 every time and claims nothing', async () => {
     const path = `/webhooks/twilio/status?ref=${id}.1`;
     const params = { ...twilioParams(), MessageStatus: 'sent', ErrorCode: '' };
     const signature = twilio.getExpectedTwilioSignature(
@@ -216,7 +216,8 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     expect((await post(path, body, headers)).status).toBe(200);
     const redis = testRedisConnection();
     try {
-      expect(await redis.keys(`${system.env.SENDCODE_PREFIX ?? ''}:n:twilio*`)).toEqual([]);
+      const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
+      expect((await redis.hkeys(sends)).filter((field) => field.startsWith('n:'))).toEqual([]);
     } finally {
       await redis.quit();
     }
@@ -236,6 +237,14 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const [, call] = await system.messagesFor(to, 2);
     expect(call).toMatchObject({ channel: 'voice' });
 
+    const redis = testRedisConnection();
+    try {
+      // The claim is a field of the verification's sends hash: no key of its own.
+      const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
+      expect((await redis.hkeys(sends)).filter((field) => field.startsWith('n:'))).toHaveLength(1);
+    } finally {
+      await redis.quit();
+    }
     const replay = await post(path, body, headers);
     expect(replay.status).toBe(403);
     expect(await replay.json()).toMatchObject({ error: { code: 'webhook_replayed' } });

@@ -6,7 +6,6 @@ import type {
   AuditLog,
   DeliveryQueues,
   IdempotencyStore,
-  NonceStore,
   PrefixGuard,
   SpendLedger,
   SupportIndex,
@@ -34,8 +33,6 @@ export interface GatewayDeps {
   readonly spend: SpendLedger;
   /** Failover on receipts, resend, and the delivery and outcome metrics. */
   readonly engine: EngineDeps;
-  /** Seen webhook signatures, so a replayed one is refused. */
-  readonly nonces: NonceStore;
   readonly registry: Registry;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;

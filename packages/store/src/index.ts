@@ -1,8 +1,8 @@
 /**
  * @sendcode/store — the one place that talks to Redis: verification records, their sends and
  * timelines (atomic Lua scripts), admission (rate limits and the pending index), idempotency keys,
- * the spend cap, the prefix guard, the support index, the providers' circuit breakers, webhook
- * nonces, the receipt timeouts' due set, key layout, and the queue names and job payloads shared by
+ * the spend cap, the prefix guard, the support index, the providers' circuit breakers, the receipt
+ * timeouts' due set, key layout, and the queue names and job payloads shared by
  * gateway and workers.
  */
 
@@ -50,7 +50,6 @@ export {
   idempotencyKey,
 } from './idempotency.ts';
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './keys.ts';
-export { createNonceStore, type NonceStore, type NonceStoreOptions, nonceKey } from './nonces.ts';
 export {
   createPrefixGuard,
   type PrefixGuard,

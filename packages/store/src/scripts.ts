@@ -35,6 +35,7 @@ const SCRIPTS = {
   markSendFailed: script('markSendFailed', 2),
   advance: script('advance', 3),
   receipt: script('receipt', 3),
+  claimReceipt: script('claimReceipt', 1),
   circuitAllow: script('circuitAllow', 1),
   circuitRecord: script('circuitRecord', 1),
   refuse: script('refuse', 3),

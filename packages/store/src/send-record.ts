@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChannelName } from '@sendcode/policy';
 import { StoreError } from './errors.ts';
 import type { SendRecord } from './types.ts';
@@ -7,11 +8,21 @@ import { isChannel, isInteger, isPlainObject, isProvider, isSendStatus } from '.
  * How a send is stored: one field of the verification's sends hash, named by the send number, holding
  * the `SendRecord` as JSON. Scripts create and update them with cjson; this side builds the first one
  * and reads them back strictly. The hash also holds the sealed plan under `PLAN_FIELD` while the
- * verification is pending.
+ * verification is pending, and one `n:<hash>` field per signed receipt webhook claimed
+ * (`claimReceipt`).
  */
 
 /** Field of the sends hash holding the sealed plan. */
 export const PLAN_FIELD = 'plan';
+
+const CLAIM_PREFIX = 'n:';
+
+/** Field of a claimed webhook request: `n:` and 128 bits of SHA-256 of scope and nonce (hex). */
+export function claimField(scope: string, nonce: string): string {
+  if (scope === '' || nonce === '')
+    throw new StoreError('invalid_argument', 'scope and nonce must be non-empty');
+  return CLAIM_PREFIX + createHash('sha256').update(`${scope}\n${nonce}`).digest('hex').slice(0, 32);
+}
 
 /** JSON of a send that has just been queued. */
 export function encodeQueuedSend(send: number, step: number, channel: ChannelName, nowMs: number): string {
@@ -68,12 +79,12 @@ export function decodeSend(send: number, raw: string): SendRecord {
 }
 
 /**
- * Every send of an `HGETALL` reply, ordered by send number; the plan is skipped, any other field that is
- * not a number is malformed.
+ * Every send of an `HGETALL` reply, ordered by send number; the plan and the webhook claims are
+ * skipped, any other field that is not a number is malformed.
  */
 export function decodeSends(hash: Readonly<Record<string, string>>): SendRecord[] {
   return Object.entries(hash)
-    .filter(([field]) => field !== PLAN_FIELD)
+    .filter(([field]) => field !== PLAN_FIELD && !field.startsWith(CLAIM_PREFIX))
     .map(([field, raw]) => {
       const send = /^[1-9]\d{0,8}$/.test(field) ? Number(field) : Number.NaN;
       if (Number.isNaN(send)) throw new StoreError('malformed_send', 'a sends field is not a send number');

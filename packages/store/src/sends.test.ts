@@ -292,3 +292,26 @@ describe('recordReceipt', () => {
     await expect(store.recordReceipt(v.id, 1, bad)).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
+
+describe('claimReceipt', () => {
+  it('claims a signed request once per scope until given back, and never for a verification that is gone', async () => {
+    const v = await acceptedVerification();
+    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
+    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('replayed');
+    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('claimed');
+    await store.releaseReceipt(v.id, 'twilio', 'sig-1');
+    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
+    // The claims live in the sends hash and are not sends.
+    expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
+    expect(await store.claimReceipt('ver_gone', 'twilio', 'sig-1')).toBe('gone');
+    expect(await redis.exists(verificationKeys(prefix, 'ver_gone').sends)).toBe(0);
+  });
+
+  it('gives exactly one of concurrent claims', async () => {
+    const v = await acceptedVerification();
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () => store.claimReceipt(v.id, 'twilio', 'sig-2')),
+    );
+    expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
+  });
+});

@@ -4,8 +4,9 @@ import type { RedisConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { encodeEvent } from './events.ts';
 import type { VerificationKeys } from './keys.ts';
+import { malformed } from './replies.ts';
 import type { RunScript } from './scripts.ts';
-import { decodeSend, decodeSends } from './send-record.ts';
+import { claimField, decodeSend, decodeSends } from './send-record.ts';
 import { parseAcceptedReply, parseAdvanceReply, parseReceiptReply } from './send-replies.ts';
 import type {
   AdvanceOutcome,
@@ -45,6 +46,14 @@ export interface SendStore {
   advance(id: string, input: AdvanceInput): Promise<AdvanceOutcome>;
   /** A provider's delivery receipt for send `send`; see `lua/receipt.lua`. */
   recordReceipt(id: string, send: number, receipt: ReceiptInput): Promise<ReceiptOutcome>;
+  /**
+   * Replay protection for a signed receipt webhook naming this verification: 'claimed' the first time
+   * a `nonce` (the signature, a JWT id...) is seen in `scope`, 'replayed' after, 'gone' when there is
+   * no such verification. Kept in the sends hash: it lives as long as the sends it protects.
+   */
+  claimReceipt(id: string, scope: string, nonce: string): Promise<'claimed' | 'replayed' | 'gone'>;
+  /** Gives a claim back, so the provider's own retry of a request that failed here can succeed. */
+  releaseReceipt(id: string, scope: string, nonce: string): Promise<void>;
 }
 
 /** The 'sent' event of `markAccepted`: it names the provider, and its detail the provider's message id. */
@@ -114,6 +123,16 @@ export function sendMethods(ctx: SendContext): SendStore {
 
     async sends(id) {
       return decodeSends(await redis.hgetall(keysOf(id).sends));
+    },
+
+    async claimReceipt(id, scope, nonce) {
+      const reply = await run('claimReceipt', [keysOf(id).sends], [claimField(scope, nonce)]);
+      if (reply !== 'claimed' && reply !== 'replayed' && reply !== 'gone') throw malformed('claimReceipt');
+      return reply;
+    },
+
+    async releaseReceipt(id, scope, nonce) {
+      await redis.hdel(keysOf(id).sends, claimField(scope, nonce));
     },
 
     async markAccepted(id, send, event) {

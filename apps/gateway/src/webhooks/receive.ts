@@ -5,7 +5,7 @@ import { ApiError } from '../errors.ts';
 
 /** What a provider-specific webhook hands over once the request is authenticated. */
 export interface VerifiedWebhook {
-  /** Replay-protection scope and key: each signed request is accepted once. */
+  /** Replay-protection scope and nonce: each signed request is accepted once (`claimReceipt`). */
   readonly scope: string;
   readonly nonce: string;
   /** The receipt, or undefined for statuses that are not final (queued, ringing, ...). */
@@ -24,26 +24,31 @@ export function badSignature(): ApiError {
 
 /**
  * Common tail of every receipt webhook: refuse a replay, apply the receipt, answer 200 so the provider
- * stops retrying. If applying fails the nonce is released, so the provider's own retry can succeed.
- * A progress status (queued, sent, ringing...) changes nothing, so replaying it can do no harm: it is
- * answered at once, without claiming a nonce — a day-long key per callback for nothing.
+ * stops retrying. The request is claimed in the verification it names (`claimReceipt`), once; if
+ * applying fails the claim is given back, so the provider's own retry can succeed. Requests that can
+ * change nothing are answered at once without a claim, since replaying them can do no harm: a
+ * progress status (queued, sent, ringing...), a reference that names no send, a verification that is
+ * gone.
  */
 export async function receive(deps: GatewayDeps, webhook: VerifiedWebhook, res: Response) {
-  if (!webhook.receipt) {
+  const ref = parseSendReference(webhook.reference);
+  const ignored = () => {
     deps.logger.debug({ scope: webhook.scope, result: 'ignored' }, 'receipt');
     res.json({ received: true });
-    return;
-  }
-  if (!(await deps.nonces.claim(webhook.scope, webhook.nonce, 86_400))) {
+  };
+  if (!webhook.receipt || !ref) return ignored();
+  const { store } = deps.engine;
+  const claim = await store.claimReceipt(ref.verificationId, webhook.scope, webhook.nonce);
+  if (claim === 'replayed') {
     throw new ApiError('webhook_replayed', 'This signed request was already received.');
   }
+  if (claim === 'gone') return ignored();
   try {
-    const ref = parseSendReference(webhook.reference);
-    const result = ref ? await applyReceipt(deps.engine, { ...webhook.receipt, ...ref }) : 'ignored';
+    const result = await applyReceipt(deps.engine, { ...webhook.receipt, ...ref });
     deps.logger.debug({ scope: webhook.scope, result }, 'receipt');
     res.json({ received: true });
   } catch (error) {
-    await deps.nonces.release(webhook.scope, webhook.nonce);
+    await store.releaseReceipt(ref.verificationId, webhook.scope, webhook.nonce);
     throw error;
   }
 }
