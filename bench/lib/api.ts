@@ -1,4 +1,5 @@
 /** What the scenarios send to the gateway, and what they read back from Redis. */
+import { DEFAULT_PREFIX, queuePrefix } from '@sendcode/store';
 import { Redis } from 'ioredis';
 
 import { nextPhone } from './stats.ts';
@@ -50,7 +51,7 @@ export interface CommandSplit {
   readonly client: number;
   /** Run inside Lua scripts (ours and BullMQ's). */
   readonly lua: number;
-  /** Of all of them, those on BullMQ's keys (the queue prefix's hash tag `{…:q}`). */
+  /** Of all of them, those on BullMQ's keys (under the queue prefix, `queuePrefix`). */
   readonly queue: number;
 }
 
@@ -61,12 +62,14 @@ export interface CommandSplit {
 export async function monitorCommands(system: BenchSystem): Promise<{ stop(): CommandSplit }> {
   const monitor = await new Redis(system.redisServer.url).monitor();
   const split = { client: 0, lua: 0, queue: 0 };
+  // The system runs with the default key prefix (bench/lib/system.ts sets none).
+  const queueKeys = queuePrefix(DEFAULT_PREFIX);
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const command = String(args[0]).toLowerCase();
     if (source === 'lua') split.lua++;
     else split.client++;
     const key = command.startsWith('eval') ? args[3] : args[1];
-    if (key?.includes(':q}')) split.queue++;
+    if (key?.startsWith(queueKeys)) split.queue++;
   });
   return {
     stop() {

@@ -49,7 +49,7 @@ export interface BenchSystem {
    * (0 while none run), Redis, and this process (the load generator and the sandbox). Linux only
    * (reads /proc); NaN elsewhere.
    */
-  cpuMs(): Promise<CpuMs>;
+  cpuMs(): CpuMs;
   /** Empties Redis and the sandbox between scenarios (Lua scripts stay cached). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -128,7 +128,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       await workers?.stop();
       workers = undefined;
     },
-    async cpuMs() {
+    cpuMs() {
       const own = process.cpuUsage();
       return {
         gateway: processCpuMs(gateway.process.pid),

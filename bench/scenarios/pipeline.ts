@@ -32,7 +32,7 @@ export interface Delivered {
 export async function deliverAll(system: BenchSystem, n: number): Promise<Delivered> {
   const acceptedAt = new Map<string, { id: string; at: number }>();
   const request = startRequest(system);
-  const cpuBefore = await system.cpuMs();
+  const cpuBefore = system.cpuMs();
   const start = Date.now();
   await load({
     ...request,
@@ -45,7 +45,7 @@ export async function deliverAll(system: BenchSystem, n: number): Promise<Delive
   });
   await waitUntil(() => system.sandbox.messages().length >= acceptedAt.size, 300_000, 100);
   const wallMs = Date.now() - start;
-  const cpuAfter = await system.cpuMs();
+  const cpuAfter = system.cpuMs();
   const messages = system.sandbox.messages();
   const latencies: number[] = [];
   const codes: { id: string; code: string }[] = [];

@@ -41,7 +41,7 @@ export function startReceiptSweeper(options: ReceiptSweeperOptions): ReceiptSwee
   const runOne = async (job: DeliveryJob) => {
     try {
       await run(job);
-      await due.done(job);
+      await due.cancel(job);
     } catch (error) {
       const { verificationId, send } = job;
       logger.warn({ err: error, verificationId, send }, 'receipt timeout failed; retried after its lease');

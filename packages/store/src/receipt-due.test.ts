@@ -49,7 +49,7 @@ describe('receipt due set', () => {
     await due.schedule(b, T0);
     expect(await due.claim(T0, LEASE, 10)).toEqual([a, b]);
     expect(await due.claim(T0 + LEASE - 1, LEASE, 10)).toEqual([]);
-    await due.done(a);
+    await due.cancel(a);
     expect(await due.claim(T0 + LEASE, LEASE, 10)).toEqual([b]);
     expect(await due.claim(T0 + LEASE + 1, LEASE, 10)).toEqual([]);
     expect(await due.claim(T0 + 2 * LEASE, LEASE, 10)).toEqual([b]);
@@ -64,12 +64,12 @@ describe('receipt due set', () => {
     expect(new Set(claimed).size).toBe(50);
   });
 
-  it('cancel and done remove the entry; removing a missing one is a no-op', async () => {
+  it('cancel removes the entry; removing a missing one is a no-op', async () => {
     await due.schedule(a, T0);
     await due.schedule(b, T0);
     await due.cancel(a);
     await due.cancel(a);
-    await due.done(b);
+    await due.cancel(b);
     expect(await due.size()).toBe(0);
     expect(await due.claim(T0 + LEASE, LEASE, 10)).toEqual([]);
     expect(await redis.exists(receiptDueKey(prefix))).toBe(0);

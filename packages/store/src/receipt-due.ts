@@ -13,21 +13,19 @@ import { scriptRunner } from './scripts.ts';
  * BullMQ job cost ~1 KB and dozens of commands for what is nearly always a no-op.
  *
  * At least once: `claim` leases the entries it returns (their due time moves to the lease's end), so a
- * sweeper that dies before `done` leaves them to come due again; concurrent sweepers never claim one
+ * sweeper that dies before `cancel` leaves them to come due again; concurrent sweepers never claim one
  * entry at the same time while its lease runs.
  */
 export interface ReceiptDue {
   /** Schedules the "no receipt yet?" check of an accepted send at `dueAtMs`; a second call keeps the first time. */
   schedule(job: DeliveryJob, dueAtMs: number): Promise<void>;
-  /** Drops a send's entry: its receipt came, or its check ran (`done`). Nothing when there is none. */
+  /** Drops a send's entry: its receipt came, or its check ran. Nothing when there is none. */
   cancel(job: DeliveryJob): Promise<void>;
   /**
    * Up to `limit` sends due at `nowMs`, oldest first, each leased for `leaseMs`: it comes due again
-   * then unless `done` removes it first.
+   * then unless `cancel` removes it first.
    */
   claim(nowMs: number, leaseMs: number, limit: number): Promise<DeliveryJob[]>;
-  /** Removes a claimed entry once its check ran (the same as `cancel`). */
-  done(job: DeliveryJob): Promise<void>;
   /** Sends waiting for a receipt (entries in the set, due or not). */
   size(): Promise<number>;
 }
@@ -71,17 +69,14 @@ export function createReceiptDue(options: ReceiptDueOptions): ReceiptDue {
   const { redis, prefix = DEFAULT_PREFIX } = options;
   const key = receiptDueKey(prefix);
   const run = scriptRunner(redis);
-  const remove = async (job: DeliveryJob) => {
-    await redis.zrem(key, encodeMember(job));
-  };
-
   return {
     async schedule(job, dueAtMs) {
       await redis.zadd(key, 'NX', timestamp(dueAtMs), encodeMember(job));
     },
 
-    cancel: remove,
-    done: remove,
+    async cancel(job) {
+      await redis.zrem(key, encodeMember(job));
+    },
 
     async claim(nowMs, leaseMs, limit) {
       const now = timestamp(nowMs);
