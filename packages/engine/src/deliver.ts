@@ -138,9 +138,12 @@ async function sendStep<C extends ChannelName>(
     const sent = await adapter.send(delivery).catch((error: unknown) => error as Error);
     if (!(sent instanceof Error)) {
       // Record first: from here on a re-run of this job sends nothing, and receipts can match.
-      // Perf: the circuit's success goes out with markAccepted (one round trip, not two); Redis still
-      // runs markAccepted first, as both share one connection and it is sent first.
-      const [recorded] = await Promise.all([
+      // Perf: the circuit's success and the receipt timeout go out with markAccepted (one round trip,
+      // not three); Redis still runs markAccepted first, as all share one connection and it is sent
+      // first. The timeout needs no reply of markAccepted: should the send not be recorded after all
+      // (gone, or accepted by a racing run), its entry is a no-op when it comes due.
+      const waitMs = receiptWaitMs(deps, channel, callback, plan, step);
+      await Promise.all([
         store.markAccepted(verificationId, send, {
           type: 'sent',
           at: deps.now(),
@@ -148,12 +151,10 @@ async function sendStep<C extends ChannelName>(
           detail: { providerMessageId: sent.providerMessageId, attempt },
         }),
         circuit.record(breaker, 'success', deps.now()),
+        waitMs === undefined ? undefined : deps.receiptDue.schedule(job.data, deps.now() + waitMs),
       ]);
       metrics.attempt(channel, provider, 'ok');
       metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
-      const waitMs = receiptWaitMs(deps, channel, callback, plan, step);
-      if (recorded === 'recorded' && waitMs !== undefined)
-        await deps.receiptDue.schedule(job.data, deps.now() + waitMs);
       return 'sent';
     }
 
