@@ -9,12 +9,13 @@ import type { TestSystem } from '../helpers/system.ts';
  */
 export async function driveTraffic(system: TestSystem): Promise<{ started: number }> {
   const run = Date.now() % 100_000;
-  const phone = (n: number) => `+8190${String(run).padStart(5, '0')}${String(n).padStart(3, '0')}`;
+  // 090-1RRR-RRNN and 03-5RRR-RR01: valid for any run (090-0… and 03-0… are not numbers).
+  const phone = (n: number) => `+81901${String(run).padStart(5, '0')}${String(n).padStart(2, '0')}`;
   const starts = [
     { to: `taro.${run}@example.com` },
     { to: `jiro.${run}@example.com` },
     { to: phone(1) },
-    { to: `+813${String(run).padStart(5, '0')}001`, channel: 'voice' },
+    { to: `+8135${String(run).padStart(5, '0')}01`, channel: 'voice' },
     { to: `hanako.${run}@docomo.ne.jp`, fallbacks: [{ to: phone(2), channel: 'sms' }] },
   ];
   await system.fault({ provider: 'twilio', channel: 'sms', mode: 'error', status: 503 });
