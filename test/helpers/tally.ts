@@ -31,6 +31,8 @@ export interface Tally {
   readonly duplicated: number;
   /** First arrival per destination, epoch ms. */
   readonly firstAt: ReadonlyMap<string, number>;
+  /** Each destination that got more than one message, with how each came (for a failure message). */
+  readonly copies: readonly string[];
 }
 
 /** Waits (at most `timeoutMs`) until every destination has a message, then counts. */
@@ -55,5 +57,11 @@ export async function tallyDeliveries(
   }
   const lost = destinations.filter((to) => !counts.has(to)).length;
   const duplicated = destinations.reduce((sum, to) => sum + Math.max(0, (counts.get(to) ?? 0) - 1), 0);
-  return { lost, duplicated, firstAt };
+  const copies = destinations
+    .filter((to) => (counts.get(to) ?? 0) > 1)
+    .map((to) => {
+      const messages = system.sandbox.messages().filter((m) => m.to === to);
+      return `${to}: ${messages.map((m) => `${m.channel} via ${m.provider} at ${m.receivedAt}`).join(', ')}`;
+    });
+  return { lost, duplicated, firstAt, copies };
 }
