@@ -25,12 +25,19 @@ function deliveryJobOptions(retry: RetryOptions) {
   return {
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: BACKOFF_JITTER },
-    // A finished send needs no job: its outcome is on the verification's timeline and sends. (A
-    // re-added id after removal sends nothing either: the processor checks the send is still queued.)
-    removeOnComplete: true,
-    removeOnFail: { age: 86_400 },
   } satisfies JobsOptions;
 }
+
+/**
+ * What a worker keeps of a finished job. A finished send needs none: its outcome is on the
+ * verification's timeline and sends (a re-added id after removal sends nothing either: the processor
+ * checks the send is still queued). Failed ones stay a day for inspection. Set on the worker, not on
+ * each job, where BullMQ would store it in every job's hash.
+ */
+const KEEP_FINISHED = {
+  removeOnComplete: { count: 0 },
+  removeOnFail: { age: 86_400 },
+} satisfies Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'>;
 
 /**
  * BullMQ keeps a stream of job events per queue, 10,000 entries by default: megabytes that nothing
@@ -88,5 +95,9 @@ export function createDeliveryWorker(
   >,
 ): Worker<DeliveryJob> {
   const { prefix, ...rest } = options;
-  return new Worker<DeliveryJob>(QUEUE_NAMES[kind], processor, { ...rest, prefix: queuePrefix(prefix) });
+  return new Worker<DeliveryJob>(QUEUE_NAMES[kind], processor, {
+    ...rest,
+    ...KEEP_FINISHED,
+    prefix: queuePrefix(prefix),
+  });
 }
