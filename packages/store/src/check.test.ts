@@ -16,14 +16,11 @@ beforeAll(() => {
 });
 afterAll(() => redis.quit());
 
-/** The sealed code (in the record) and the sealed plan (in the sends hash). */
+/** The sealed code (in the record) and the sealed plan (in the sends document). */
 async function sealedFields(id: string): Promise<(string | null)[]> {
   const keys = verificationKeys(prefix, id);
-  const [[code], [plan]] = await Promise.all([
-    redis.hmget(keys.record, 'sealedCode'),
-    redis.hmget(keys.sends, 'plan'),
-  ]);
-  return [code ?? null, plan ?? null];
+  const [code, sends] = await Promise.all([redis.hget(keys.record, 'sealedCode'), redis.get(keys.sends)]);
+  return [code, sends === null ? null : (JSON.parse(sends).plan ?? null)];
 }
 
 describe('check', () => {

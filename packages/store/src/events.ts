@@ -1,16 +1,28 @@
 import { StoreError } from './errors.ts';
 import type { TimelineEvent } from './types.ts';
-import { isChannel, isDetailValue, isEventType, isPlainObject, isProvider } from './values.ts';
+import {
+  fromRow,
+  isChannel,
+  isDetailValue,
+  isEventType,
+  isPlainObject,
+  isProvider,
+  parseStored,
+} from './values.ts';
 
 /**
- * Timeline events as stored: one JSON object per list entry. Events the scripts make themselves are
- * encoded in Lua with cjson; events from callers are encoded here, picking the known fields only so
- * nothing else (a code, a clear destination) rides along on an object with extra properties.
+ * Timeline events as stored: one list entry per event, the JSON array of its fields in `EVENT_FIELDS`
+ * order (null where unset, trailing nulls left out), written only by the scripts
+ * (`lua/includes/pushEvent.lua`); entries written before are JSON objects, and read as well. Callers'
+ * events go to the scripts as JSON objects encoded here, picking the known fields only so nothing
+ * else (a code, a clear destination) rides along on an object with extra properties.
  */
+
+const EVENT_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
 
 type Detail = NonNullable<TimelineEvent['detail']>;
 
-/** JSON of a caller's event. Throws `invalid_argument` on a value that would not read back. */
+/** JSON of a caller's event, as the scripts take it. Throws `invalid_argument` on a value that would not read back. */
 export function encodeEvent(event: TimelineEvent): string {
   if (!Number.isSafeInteger(event.at))
     throw new StoreError('invalid_argument', 'event.at must be an integer');
@@ -43,13 +55,9 @@ function decodeDetail(value: unknown): Detail {
 
 /** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
 export function decodeEvent(raw: string): TimelineEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (cause) {
-    throw new StoreError('malformed_event', 'timeline event is not JSON', { cause });
-  }
-  if (!isPlainObject(value)) throw malformed('is not an object');
+  const stored = parseStored(raw, 'malformed_event', 'timeline event');
+  const value = Array.isArray(stored) ? fromRow(EVENT_FIELDS, stored) : stored;
+  if (!isPlainObject(value)) throw malformed('is not an array or an object');
   const { at, type, step, channel, provider, to, detail } = value;
   if (typeof at !== 'number' || !Number.isSafeInteger(at)) throw malformed('"at" is not an integer');
   if (!isEventType(type)) throw malformed('"type" is not a known event type');

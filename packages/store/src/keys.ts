@@ -17,18 +17,18 @@ export interface VerificationKeys {
   readonly record: string;
   /** List of JSON timeline events, oldest first. */
   readonly timeline: string;
-  /** Hash of the sends: field = send number, value = JSON `SendRecord`. Same TTL as the record. */
+  /** The sends document (JSON string, `sends-doc.ts`): sends, sealed plan, receipt claims. Same TTL as the record. */
   readonly sends: string;
 }
 
 /**
  * Keys of one verification: `${prefix}:v:{${id}}` (record), `${prefix}:t:{${id}}` (timeline) and
- * `${prefix}:s:{${id}}` (sends).
+ * `${prefix}:sd:{${id}}` (sends document; `:s:` held an older layout, a hash, which is not read).
  * Throws on an id that would break the hash tag (empty, or containing a brace).
  */
 export function verificationKeys(prefix: string, id: string): VerificationKeys {
   if (id === '' || /[{}]/.test(id)) {
     throw new StoreError('invalid_argument', 'verification id must be non-empty and contain no braces');
   }
-  return { record: `${prefix}:v:{${id}}`, timeline: `${prefix}:t:{${id}}`, sends: `${prefix}:s:{${id}}` };
+  return { record: `${prefix}:v:{${id}}`, timeline: `${prefix}:t:{${id}}`, sends: `${prefix}:sd:{${id}}` };
 }

@@ -1,13 +1,14 @@
 import type { PlanStep } from '@sendcode/policy';
 import { StoreError } from './errors.ts';
 import type { NewVerification, VerificationRecord } from './types.ts';
-import { isChannel, isPlainObject, isStatus, parseInteger } from './values.ts';
+import { isChannel, isPlainObject, isStatus, parseInteger, parseStored } from './values.ts';
 
 /**
  * How a verification record is laid out in its Redis hash: one field per property, same names,
- * numbers in decimal, `planMasked` as JSON, optional properties absent when undefined. Every value
+ * numbers in decimal, `planMasked` as JSON, optional properties absent when undefined. The id is not
+ * a field: it is in the key (records written before that hold it too; it is ignored). Every value
  * stays within Redis's compact (listpack) hash encoding, 64 bytes by default: a record costs about
- * 0.7 KB instead of 1.8 KB in a hashtable. That is why the sealed plan lives in the sends hash.
+ * 0.7 KB instead of 1.8 KB in a hashtable. That is why the sealed plan lives in the sends document.
  */
 
 const INTEGER_FIELDS = ['codeLength', 'ttlSeconds', 'createdAt', 'expiresAt', 'maxAttempts'] as const;
@@ -29,7 +30,6 @@ export function encodeNewVerification(
       throw new StoreError('invalid_argument', `${name} must be an integer`);
   }
   const fields: Record<string, string | number | undefined> = {
-    id: v.id,
     client: v.client,
     status: 'pending',
     planMasked: encodePlan(v.planMasked),
@@ -69,12 +69,7 @@ export function encodePlan(plan: readonly PlanStep[]): string {
 }
 
 function parsePlan(raw: string): PlanStep[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (cause) {
-    throw new StoreError('malformed_record', 'verification record field "planMasked" is not JSON', { cause });
-  }
+  const value = parseStored(raw, 'malformed_record', 'verification record field "planMasked"');
   if (!Array.isArray(value) || value.length === 0) throw malformed('planMasked', 'is not a non-empty array');
   return value.map((step: unknown) => {
     if (!isPlainObject(step) || !isChannel(step.channel) || typeof step.to !== 'string') {
@@ -85,12 +80,12 @@ function parsePlan(raw: string): PlanStep[] {
 }
 
 /**
- * Parses an `HGETALL` reply strictly: a missing or malformed field throws `malformed_record` naming
+ * Parses the `HGETALL` reply of verification `id`'s record strictly: a missing or malformed field throws `malformed_record` naming
  * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
  * `lastSendAt` alone may be missing: records written before it existed read it as `createdAt`.
  * `keyId`, `numberPrefix` and `refusedReason` (read as `refused.reason`) are optional.
  */
-export function decodeRecord(hash: Readonly<Record<string, string>>): VerificationRecord {
+export function decodeRecord(id: string, hash: Readonly<Record<string, string>>): VerificationRecord {
   const string = (name: string): string => {
     const value = hash[name];
     if (value === undefined) throw malformed(name, 'is missing');
@@ -106,7 +101,7 @@ export function decodeRecord(hash: Readonly<Record<string, string>>): Verificati
   const channel = string('channel');
   if (!isChannel(channel)) throw malformed('channel', 'is not a known channel');
   return {
-    id: string('id'),
+    id,
     client: string('client'),
     status,
     planMasked: parsePlan(string('planMasked')),

@@ -15,7 +15,6 @@ export function encodeRefusal(r: RefusedStart): { readonly fields: string[]; rea
   const first = r.planMasked[0];
   if (first === undefined) throw new StoreError('invalid_argument', 'planMasked must have at least one step');
   const fields: Record<string, string | number | undefined> = {
-    id: r.id,
     client: r.client,
     status: 'failed',
     planMasked: encodePlan(r.planMasked),

@@ -36,6 +36,7 @@ const SCRIPTS = {
   advance: script('advance', 3),
   receipt: script('receipt', 3),
   claimReceipt: script('claimReceipt', 1),
+  releaseReceipt: script('releaseReceipt', 1),
   circuitAllow: script('circuitAllow', 1),
   circuitRecord: script('circuitRecord', 1),
   refuse: script('refuse', 3),

@@ -1,8 +1,8 @@
 import type { VerificationStatus } from '@sendcode/policy';
 import { StoreError } from './errors.ts';
-import { decodeSend } from './send-record.ts';
+import { decodeSend } from './sends-doc.ts';
 import type { AdvanceOutcome, ReceiptOutcome } from './types.ts';
-import { isStatus } from './values.ts';
+import { isStatus, parseStored } from './values.ts';
 
 /** Parsers for the send scripts' replies: anything unexpected throws `malformed_reply`. */
 
@@ -47,12 +47,16 @@ export function parseAdvanceReply(reply: unknown): AdvanceOutcome {
   throw malformed('advance');
 }
 
-/** `{ 'recorded', current, sendJson }` or `{ 'duplicate' | 'unknown' | 'mismatch' }`. */
+/** `{ 'recorded', current, the send's stored JSON array }` or `{ 'duplicate' | 'unknown' | 'mismatch' }`. */
 export function parseReceiptReply(reply: unknown, send: number): ReceiptOutcome {
   if (!Array.isArray(reply)) throw malformed('receipt');
   const [result, current, json]: unknown[] = reply;
   if (result === 'recorded' && (current === 0 || current === 1) && typeof json === 'string') {
-    return { result, current: current === 1, send: decodeSend(send, json) };
+    return {
+      result,
+      current: current === 1,
+      send: decodeSend(send, parseStored(json, 'malformed_send', 'the receipt reply')),
+    };
   }
   if (reply.length === 1 && (result === 'duplicate' || result === 'unknown' || result === 'mismatch')) {
     return { result };

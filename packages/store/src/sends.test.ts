@@ -55,9 +55,9 @@ describe('sends', () => {
     await expect(store.getSend(v.id, 0)).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
-  it('refuses an id in use by a sends hash alone', async () => {
+  it('refuses an id in use by a sends document alone', async () => {
     const v = newVerification();
-    await redis.hset(verificationKeys(prefix, v.id).sends, '1', '{}');
+    await redis.set(verificationKeys(prefix, v.id).sends, '{"sends":[]}');
     await expect(store.create(v, T0)).rejects.toMatchObject({ code: 'id_taken' });
   });
 
@@ -81,19 +81,23 @@ describe('sends', () => {
     const v = newVerification();
     await store.create(v, T0);
     const key = verificationKeys(prefix, v.id).sends;
-    await redis.hset(
-      key,
-      '1',
-      JSON.stringify({ send: 1, step: 0, channel: 'email', status: 'lost', queuedAt: T0 }),
-    );
+    await redis.set(key, JSON.stringify({ sends: [[0, 'email', 'lost', T0]] }));
     await expect(store.getSend(v.id, 1)).rejects.toThrow('send 1: "status" is not a known send status');
-    await redis.hset(
+    await redis.set(
       key,
-      '1',
-      JSON.stringify({ send: 2, step: 0, channel: 'email', status: 'queued', queuedAt: T0 }),
+      JSON.stringify({
+        sends: [
+          [0, 'email', 'queued', T0],
+          [0, 'email', 'queued', 'soon'],
+        ],
+      }),
     );
+    await expect(store.sends(v.id)).rejects.toThrow('send 2: "queuedAt" is not an integer');
+    await redis.set(key, JSON.stringify({ sends: [{ step: 0 }] }));
+    await expect(store.sends(v.id)).rejects.toThrow('send 1: is not an array');
+    await redis.set(key, JSON.stringify({ plan: 7, sends: [] }));
     await expect(store.sends(v.id)).rejects.toMatchObject({ code: 'malformed_send' });
-    await redis.hset(key, '1', 'not json');
+    await redis.set(key, 'not json');
     await expect(store.getSend(v.id, 1)).rejects.toMatchObject({ code: 'malformed_send' });
   });
 
@@ -300,10 +304,13 @@ describe('claimReceipt', () => {
     expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('replayed');
     expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('claimed');
     await store.releaseReceipt(v.id, 'twilio', 'sig-1');
+    await store.releaseReceipt(v.id, 'twilio', 'never-claimed');
+    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('replayed');
     expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
-    // The claims live in the sends hash and are not sends.
+    // The claims live in the sends document and are not sends.
     expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
     expect(await store.claimReceipt('ver_gone', 'twilio', 'sig-1')).toBe('gone');
+    await store.releaseReceipt('ver_gone', 'twilio', 'sig-1');
     expect(await redis.exists(verificationKeys(prefix, 'ver_gone').sends)).toBe(0);
   });
 

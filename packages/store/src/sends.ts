@@ -6,8 +6,8 @@ import { encodeEvent } from './events.ts';
 import type { VerificationKeys } from './keys.ts';
 import { malformed } from './replies.ts';
 import type { RunScript } from './scripts.ts';
-import { claimField, decodeSend, decodeSends } from './send-record.ts';
 import { parseAcceptedReply, parseAdvanceReply, parseReceiptReply } from './send-replies.ts';
+import { claimOf, decodeSends } from './sends-doc.ts';
 import type {
   AdvanceOutcome,
   ReceiptOutcome,
@@ -49,7 +49,7 @@ export interface SendStore {
   /**
    * Replay protection for a signed receipt webhook naming this verification: 'claimed' the first time
    * a `nonce` (the signature, a JWT id...) is seen in `scope`, 'replayed' after, 'gone' when there is
-   * no such verification. Kept in the sends hash: it lives as long as the sends it protects.
+   * no such verification. Kept in the sends document: it lives as long as the sends it protects.
    */
   claimReceipt(id: string, scope: string, nonce: string): Promise<'claimed' | 'replayed' | 'gone'>;
   /** Gives a claim back, so the provider's own retry of a request that failed here can succeed. */
@@ -117,22 +117,23 @@ export function sendMethods(ctx: SendContext): SendStore {
   const { redis, run, keysOf, timelineRetention } = ctx;
   return {
     async getSend(id, send) {
-      const raw = await redis.hget(keysOf(id).sends, String(positiveInteger('send', send)));
-      return raw === null ? null : decodeSend(send, raw);
+      const index = positiveInteger('send', send) - 1;
+      return decodeSends(await redis.get(keysOf(id).sends)).sends[index] ?? null;
     },
 
     async sends(id) {
-      return decodeSends(await redis.hgetall(keysOf(id).sends));
+      return decodeSends(await redis.get(keysOf(id).sends)).sends;
     },
 
     async claimReceipt(id, scope, nonce) {
-      const reply = await run('claimReceipt', [keysOf(id).sends], [claimField(scope, nonce)]);
+      const reply = await run('claimReceipt', [keysOf(id).sends], [claimOf(scope, nonce)]);
       if (reply !== 'claimed' && reply !== 'replayed' && reply !== 'gone') throw malformed('claimReceipt');
       return reply;
     },
 
     async releaseReceipt(id, scope, nonce) {
-      await redis.hdel(keysOf(id).sends, claimField(scope, nonce));
+      const reply = await run('releaseReceipt', [keysOf(id).sends], [claimOf(scope, nonce)]);
+      if (reply !== 0 && reply !== 1) throw malformed('releaseReceipt');
     },
 
     async markAccepted(id, send, event) {

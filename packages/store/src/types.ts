@@ -60,8 +60,8 @@ export type NewVerification = Omit<
   'status' | 'attempts' | 'sends' | 'step' | 'updatedAt' | 'lastSendAt' | 'refused'
 > & {
   /**
-   * Sealed JSON of the plan with clear destinations. Kept beside the sends (field `plan` of the sends
-   * hash), not in the record: a value this long would cost the record Redis's compact hash encoding.
+   * Sealed JSON of the plan with clear destinations. Kept beside the sends (`plan` of the sends
+   * document), not in the record: a value this long would cost the record Redis's compact hash encoding.
    */
   readonly sealedPlan: string | undefined;
 };

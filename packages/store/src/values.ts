@@ -1,4 +1,5 @@
 import type { ChannelName, ProviderName, VerificationStatus } from '@sendcode/policy';
+import { StoreError, type StoreErrorCode } from './errors.ts';
 import { EVENT_TYPES, type EventType, SEND_STATUSES, type SendStatus } from './types.ts';
 
 /**
@@ -60,4 +61,26 @@ export function isDetailValue(value: unknown): value is string | number | boolea
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses JSON read back from Redis; throws `code` saying "`what` is not JSON" (never the value). */
+export function parseStored(raw: string, code: StoreErrorCode, what: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (cause) {
+    throw new StoreError(code, `${what} is not JSON`, { cause });
+  }
+}
+
+/**
+ * The fields of a record stored as a JSON array in `names` order (`lua/includes/rows.lua`): null
+ * and missing entries read as undefined.
+ */
+export function fromRow<const N extends string>(
+  names: readonly N[],
+  row: readonly unknown[],
+): Partial<Record<N, unknown>> {
+  return Object.fromEntries(names.map((name, i) => [name, row[i] ?? undefined])) as Partial<
+    Record<N, unknown>
+  >;
 }

@@ -38,20 +38,21 @@ describe('create and get', () => {
     const hash = await redis.hgetall(keys.record);
     expect(Object.keys(hash)).not.toContain('sealedCode');
     expect(Object.keys(hash)).not.toContain('accountRef');
-    expect(await redis.hkeys(keys.sends)).toEqual(['1']);
+    expect(Object.keys(JSON.parse((await redis.get(keys.sends)) ?? '{}'))).toEqual(['sends']);
     const record = await store.get(v.id, T0);
     expect(record?.sealedCode).toBeUndefined();
     expect(record?.accountRef).toBeUndefined();
     expect((await store.forDelivery(v.id, 1, T0))?.sealedPlan).toBeUndefined();
   });
 
-  it("keeps a one-step record in Redis's compact hash encoding; the sealed plan goes to the sends hash", async () => {
+  it("keeps a one-step record in Redis's compact hash encoding, without its id; the sealed plan goes to the sends document", async () => {
     // A real sealed plan: key id, version, iv, tag and a one-step plan's ciphertext, base64url.
     const sealedPlan = `k1.v1.${'A'.repeat(16)}.${'B'.repeat(22)}.${'C'.repeat(56)}`;
     const v = newVerification({ sealedPlan, planMasked: [{ channel: 'email', to: 'ta***@docomo.ne.jp' }] });
     await store.create(v, T0);
     const keys = verificationKeys(prefix, v.id);
     expect(await redis.object('ENCODING', keys.record)).toBe('listpack');
+    expect(await redis.hexists(keys.record, 'id')).toBe(0);
     expect(await store.forDelivery(v.id, 1, T0)).toMatchObject({
       record: { id: v.id, status: 'pending' },
       send: { send: 1, status: 'queued' },
@@ -60,11 +61,11 @@ describe('create and get', () => {
     expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
   });
 
-  it('reads the sealed plan of a record written before it moved to the sends hash', async () => {
-    const v = newVerification({ sealedPlan: undefined });
+  it('reads a record written when it held its own id, and has no delivery for an unknown one', async () => {
+    const v = newVerification();
     await store.create(v, T0);
-    await redis.hset(verificationKeys(prefix, v.id).record, 'sealedPlan', 'legacy-plan-blob');
-    expect((await store.forDelivery(v.id, 1, T0))?.sealedPlan).toBe('legacy-plan-blob');
+    await redis.hset(verificationKeys(prefix, v.id).record, 'id', 'ver_written_before');
+    expect((await store.get(v.id, T0))?.id).toBe(v.id);
     expect(await store.forDelivery('ver_nope', 1, T0)).toBeNull();
   });
 
@@ -164,13 +165,34 @@ describe('timeline', () => {
     expect(record).toMatchObject({ attempts: 1, updatedAt: T0 + 3 });
   });
 
-  it('stores only the known fields of a caller event', async () => {
+  it('stores only the known fields of a caller event, as an array of them', async () => {
     const v = newVerification();
     await store.create(v, T0);
     const event = { at: T0 + 1, type: 'queued' as const, code: '123456' };
     await store.appendEvent(v.id, event);
-    const raw = await redis.lrange(verificationKeys(prefix, v.id).timeline, 1, 1);
-    expect(raw).toEqual([JSON.stringify({ at: T0 + 1, type: 'queued' })]);
+    const failover = { at: T0 + 2, type: 'failover' as const, provider: 'twilio' as const, detail: { n: 1 } };
+    await store.appendEvent(v.id, failover);
+    const raw = await redis.lrange(verificationKeys(prefix, v.id).timeline, 1, 2);
+    expect(raw).toEqual([
+      JSON.stringify([T0 + 1, 'queued']),
+      JSON.stringify([T0 + 2, 'failover', null, null, 'twilio', null, { n: 1 }]),
+    ]);
+    expect((await store.timeline(v.id)).slice(1)).toEqual([{ at: T0 + 1, type: 'queued' }, failover]);
+  });
+
+  it('reads events stored as objects, as they were before', async () => {
+    const v = newVerification();
+    await store.create(v, T0);
+    const old = {
+      at: T0 + 1,
+      type: 'sent',
+      step: 0,
+      channel: 'sms',
+      to: '+81 90-****-0000',
+      detail: { send: 1 },
+    };
+    await redis.rpush(verificationKeys(prefix, v.id).timeline, JSON.stringify(old));
+    expect((await store.timeline(v.id))[1]).toEqual(old);
   });
 
   it('does not resurrect a verification that is gone', async () => {
@@ -194,8 +216,10 @@ describe('timeline', () => {
   it('throws clearly on a malformed event', async () => {
     const v = newVerification();
     await store.create(v, T0);
-    await redis.rpush(verificationKeys(prefix, v.id).timeline, '{"at":1,"type":"teleported"}');
+    await redis.rpush(verificationKeys(prefix, v.id).timeline, '[1,"teleported"]');
     await expect(store.timeline(v.id)).rejects.toThrow('timeline event "type" is not a known event type');
+    await redis.lset(verificationKeys(prefix, v.id).timeline, -1, '"sent"');
+    await expect(store.timeline(v.id)).rejects.toThrow('timeline event is not an array or an object');
   });
 });
 

@@ -7,8 +7,8 @@ import { decodeRecord, encodeNewVerification } from './record.ts';
 import { encodeRefusal } from './refusal.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
-import { decodeSend, encodeQueuedSend, PLAN_FIELD } from './send-record.ts';
 import { type SendStore, sendMethods } from './sends.ts';
+import { decodeSends } from './sends-doc.ts';
 import type {
   CheckOutcome,
   DeliveryView,
@@ -114,7 +114,6 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         untilExpiry + timelineRetention,
         first.channel,
         first.to,
-        encodeQueuedSend(1, 0, first.channel, now),
         v.sealedPlan ?? '',
         ...fields,
       ];
@@ -130,25 +129,18 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
 
     async get(id, nowMs) {
       const now = timestamp(nowMs);
-      return readRecord(await redis.hgetall(keysOf(id).record), now);
+      return readRecord(id, await redis.hgetall(keysOf(id).record), now);
     },
 
     async forDelivery(id, send, nowMs) {
       const now = timestamp(nowMs);
       const keys = keysOf(id);
-      const sendField = String(positiveInteger('send', send));
-      const [hash, [rawSend, plan]] = await Promise.all([
-        redis.hgetall(keys.record),
-        redis.hmget(keys.sends, sendField, PLAN_FIELD),
-      ]);
-      const record = readRecord(hash, now);
+      const index = positiveInteger('send', send) - 1;
+      const [hash, doc] = await Promise.all([redis.hgetall(keys.record), redis.get(keys.sends)]);
+      const record = readRecord(id, hash, now);
       if (!record) return null;
-      return {
-        record,
-        send: rawSend ? decodeSend(send, rawSend) : null,
-        // Records written before the plan moved to the sends hash hold it themselves.
-        sealedPlan: plan ?? hash.sealedPlan,
-      };
+      const { plan, sends } = decodeSends(doc);
+      return { record, send: sends[index] ?? null, sealedPlan: plan };
     },
 
     async check(id, codeHash, nowMs) {
@@ -195,8 +187,12 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
 }
 
 /** A record from its `HGETALL` reply (null when empty); a pending one past `expiresAt` reads as 'expired'. */
-function readRecord(hash: Readonly<Record<string, string>>, now: number): VerificationRecord | null {
+function readRecord(
+  id: string,
+  hash: Readonly<Record<string, string>>,
+  now: number,
+): VerificationRecord | null {
   if (Object.keys(hash).length === 0) return null;
-  const record = decodeRecord(hash);
+  const record = decodeRecord(id, hash);
   return record.status === 'pending' && now >= record.expiresAt ? { ...record, status: 'expired' } : record;
 }

@@ -9,7 +9,7 @@
     - fewer than maxSends sends were made (checked before the cooldown: waiting would not help);
     - when a cooldown is given, at least that long has passed since the latest send.
   Then: sends + 1, step, channel, lastSendAt and updatedAt on the record, the new send queued in the
-  sends hash (which keeps the record's TTL), and the caller's event appended with `detail.send` set to
+  sends document (which keeps its TTL, the record's), and the caller's event appended with `detail.send` set to
   the new send's number.
 
   Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
@@ -17,7 +17,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
-    KEYS[3] sends hash
+    KEYS[3] sends document
 
     ARGV[1] now, epoch ms
     ARGV[2] plan step to send to
@@ -39,8 +39,9 @@ local nowArg, stepArg, channel, expectedSend, requiredStatus, cooldownArg, event
   ARGV[1], ARGV[2], ARGV[3], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local now, step, maxSends = tonumber(nowArg), tonumber(stepArg), tonumber(ARGV[4])
 
---- @include "includes/copyTtl"
+--- @include "includes/rows"
 --- @include "includes/pushEvent"
+--- @include "includes/sends"
 
 local fields = redis.call('HMGET', recordKey, 'status', 'expiresAt', 'sends', 'planMasked', 'lastSendAt',
   'createdAt')
@@ -66,9 +67,13 @@ end
 if expectedSend ~= '' and tonumber(expectedSend) ~= sends then
   return { 'superseded' }
 end
+local doc = loadSends(sendsKey)
+if not doc then
+  return { 'gone' }
+end
 if requiredStatus ~= '' then
-  local raw = redis.call('HGET', sendsKey, expectedSend ~= '' and expectedSend or tostring(sends))
-  if not raw or cjson.decode(raw).status ~= requiredStatus then
+  local latest = getSend(doc, expectedSend ~= '' and tonumber(expectedSend) or sends)
+  if not latest or latest.status ~= requiredStatus then
     return { 'superseded' }
   end
 end
@@ -86,9 +91,8 @@ end
 local send = sends + 1
 redis.call('HSET', recordKey, 'sends', send, 'step', stepArg, 'channel', channel, 'lastSendAt', nowArg,
   'updatedAt', nowArg)
-redis.call('HSET', sendsKey, tostring(send),
-  cjson.encode({ send = send, step = step, channel = channel, status = 'queued', queuedAt = now }))
-copyTtl(recordKey, sendsKey)
+putSend(doc, { send = send, step = step, channel = channel, status = 'queued', queuedAt = now })
+saveSends(sendsKey, doc)
 
 local event = cjson.decode(eventJson)
 event.detail = event.detail or {}

@@ -8,7 +8,7 @@
     KEYS[1] verification hash
     KEYS[2] timeline list
 
-    ARGV[1] the event, as JSON (encoded and checked by the caller)
+    ARGV[1] the event, as a JSON object (encoded and checked by the caller)
     ARGV[2] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
@@ -17,11 +17,12 @@
 ]]
 local recordKey, timelineKey = KEYS[1], KEYS[2]
 
+--- @include "includes/rows"
+--- @include "includes/pushEvent"
+
 if redis.call('EXISTS', recordKey) == 0 then
   return 0
 end
-redis.call('RPUSH', timelineKey, ARGV[1])
-if redis.call('TTL', timelineKey) == -1 then
-  redis.call('EXPIRE', timelineKey, ARGV[2])
-end
+local event = cjson.decode(ARGV[1])
+pushEvent(timelineKey, ARGV[2], event.at, event.type, event)
 return 1

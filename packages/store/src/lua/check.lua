@@ -14,7 +14,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
-    KEYS[3] sends hash
+    KEYS[3] sends document
 
     ARGV[1] HMAC of the code typed
     ARGV[2] now, epoch ms
@@ -30,6 +30,8 @@ local codeHash, nowArg, retention, timelineRetention = ARGV[1], ARGV[2], ARGV[3]
 local now = tonumber(nowArg)
 
 --- @include "includes/constantTimeEqual"
+--- @include "includes/rows"
+--- @include "includes/sends"
 --- @include "includes/finalize"
 --- @include "includes/pushEvent"
 

@@ -8,7 +8,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
-    KEYS[3] sends hash
+    KEYS[3] sends document
 
     ARGV[1] now, epoch ms
     ARGV[2] target status: 'canceled' | 'failed'
@@ -26,6 +26,8 @@ local nowArg, target, eventType, detailJson, retention, timelineRetention =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local now = tonumber(nowArg)
 
+--- @include "includes/rows"
+--- @include "includes/sends"
 --- @include "includes/finalize"
 --- @include "includes/pushEvent"
 

@@ -9,7 +9,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
-    KEYS[3] sends hash
+    KEYS[3] sends document
 
     ARGV[1] send number
     ARGV[2] provider
@@ -27,16 +27,18 @@ local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
 local sendField, provider, providerMessageId, eventJson, timelineRetention =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
+--- @include "includes/rows"
 --- @include "includes/pushEvent"
+--- @include "includes/sends"
 
 if redis.call('EXISTS', recordKey) == 0 then
   return 'gone'
 end
-local raw = redis.call('HGET', sendsKey, sendField)
-if not raw then
+local doc = loadSends(sendsKey)
+local send = doc and getSend(doc, tonumber(sendField))
+if not send then
   return 'gone'
 end
-local send = cjson.decode(raw)
 local event = cjson.decode(eventJson)
 if event.step ~= send.step or event.channel ~= send.channel then
   return 'wrong_send'
@@ -49,7 +51,8 @@ send.status = 'accepted'
 send.provider = provider
 send.providerMessageId = providerMessageId
 send.acceptedAt = event.at
-redis.call('HSET', sendsKey, sendField, cjson.encode(send))
+putSend(doc, send)
+saveSends(sendsKey, doc)
 event.detail = event.detail or {}
 event.detail.send = send.send
 pushEvent(timelineKey, timelineRetention, event.at, 'sent', event)

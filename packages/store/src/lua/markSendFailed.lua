@@ -7,7 +7,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] sends hash
+    KEYS[2] sends document
 
     ARGV[1] send number
     ARGV[2] now, epoch ms
@@ -19,18 +19,22 @@
 local recordKey, sendsKey = KEYS[1], KEYS[2]
 local sendField, now = ARGV[1], tonumber(ARGV[2])
 
+--- @include "includes/rows"
+--- @include "includes/sends"
+
 if redis.call('EXISTS', recordKey) == 0 then
   return 0
 end
-local raw = redis.call('HGET', sendsKey, sendField)
-if not raw then
+local doc = loadSends(sendsKey)
+local send = doc and getSend(doc, tonumber(sendField))
+if not send then
   return 0
 end
-local send = cjson.decode(raw)
 if send.status ~= 'queued' and send.status ~= 'accepted' then
   return 0
 end
 send.status = 'failed'
 send.failedAt = now
-redis.call('HSET', sendsKey, sendField, cjson.encode(send))
+putSend(doc, send)
+saveSends(sendsKey, doc)
 return 1

@@ -11,7 +11,7 @@
   Input:
     KEYS[1] verification hash
     KEYS[2] timeline list
-    KEYS[3] sends hash
+    KEYS[3] sends document
 
     ARGV[1] send number
     ARGV[2] 'delivered' | 'undelivered'
@@ -21,7 +21,7 @@
     ARGV[6] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
 
   Output:
-    { 'recorded', current (0|1), the send after, as JSON }
+    { 'recorded', current (0|1), the send after, as its JSON array (includes/sends) }
     { 'unknown' }    no such verification or send
     { 'mismatch' }   the message id is not the send's, nothing written
     { 'duplicate' }  the send is not accepted (already has an outcome, or is still queued), nothing written
@@ -30,17 +30,19 @@ local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
 local sendField, outcome, now, messageId, detailJson, timelineRetention =
   ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
 
+--- @include "includes/rows"
 --- @include "includes/pushEvent"
+--- @include "includes/sends"
 
 local fields = redis.call('HMGET', recordKey, 'status', 'sends', 'expiresAt')
 if not fields[1] then
   return { 'unknown' }
 end
-local raw = redis.call('HGET', sendsKey, sendField)
-if not raw then
+local doc = loadSends(sendsKey)
+local send = doc and getSend(doc, tonumber(sendField))
+if not send then
   return { 'unknown' }
 end
-local send = cjson.decode(raw)
 if messageId ~= '' and send.providerMessageId and send.providerMessageId ~= messageId then
   return { 'mismatch' }
 end
@@ -50,8 +52,8 @@ end
 
 send.status = outcome
 send.receiptAt = now
-local encoded = cjson.encode(send)
-redis.call('HSET', sendsKey, sendField, encoded)
+putSend(doc, send)
+saveSends(sendsKey, doc)
 
 local detail = {}
 if detailJson ~= '' then
@@ -62,4 +64,4 @@ pushEvent(timelineKey, timelineRetention, now, outcome,
   { step = send.step, channel = send.channel, provider = send.provider, detail = detail })
 
 local current = send.send == tonumber(fields[2]) and fields[1] == 'pending' and now < (tonumber(fields[3]) or 0)
-return { 'recorded', current and 1 or 0, encoded }
+return { 'recorded', current and 1 or 0, cjson.encode(doc.sends[send.send]) }

@@ -17,7 +17,13 @@
 local key = KEYS[1]
 
 local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-for i = 1, #due do
-  redis.call('ZADD', key, 'XX', ARGV[2], due[i])
+-- One ZADD per 500 members (Lua's unpack has a stack limit), not one per member.
+for first = 1, #due, 500 do
+  local leased = {}
+  for i = first, math.min(first + 499, #due) do
+    table.insert(leased, ARGV[2])
+    table.insert(leased, due[i])
+  end
+  redis.call('ZADD', key, 'XX', unpack(leased))
 end
 return due
