@@ -1,4 +1,4 @@
-import { createKeyRing, lookupHash, maskDestination } from '@sendcode/policy';
+import { createKeyRing, hexLookupHash, lookupHash, maskDestination } from '@sendcode/policy';
 import {
   auditLogKey,
   createSupportIndex,
@@ -137,39 +137,47 @@ describe('support API: every diagnosis from a real run through the sandbox', () 
     expect(view.steps[1]).toMatchObject({ channel: 'voice', startedBecause: 'no_receipt' });
   });
 
-  it('expired unused (a record whose lifetime has passed, written through the store)', async () => {
-    const prefix = system.env.SENDCODE_PREFIX as string;
-    const store = createVerificationStore({ redis, prefix });
-    const index = createSupportIndex({ redis, prefix });
-    const lookup = createKeyRing(system.env.SENDCODE_SECRET as string).current.lookup;
-    const to = '+819012370006';
-    const id = `ver_${'e'.repeat(32)}`;
-    const createdAt = Date.now() - 120_000;
-    await store.create(
-      {
-        id,
-        client: 'acme',
-        planMasked: [{ channel: 'sms', to: maskDestination(to) }],
-        sealedPlan: 'sealed',
-        sealedCode: 'sealed',
-        codeHash: 'a'.repeat(64),
-        codeLength: 6,
-        locale: 'en',
-        brand: 'Acme',
-        purpose: 'sign_in',
-        accountRef: undefined,
-        ttlSeconds: 60,
+  it.each([
+    { form: 'its lookup hash', hash: lookupHash, to: '+819012370006', id: `ver_${'e'.repeat(32)}` },
+    {
+      form: 'the hex form of earlier versions',
+      hash: hexLookupHash,
+      to: '+819012370016',
+      id: `ver_${'f'.repeat(32)}`,
+    },
+  ])(
+    'expired unused (written through the store), found by phone number indexed under $form',
+    async ({ hash, to, id }) => {
+      const prefix = system.env.SENDCODE_PREFIX as string;
+      const store = createVerificationStore({ redis, prefix });
+      const lookup = createKeyRing(system.env.SENDCODE_SECRET as string).current.lookup;
+      const createdAt = Date.now() - 120_000;
+      await store.create(
+        {
+          id,
+          client: 'acme',
+          planMasked: [{ channel: 'sms', to: maskDestination(to) }],
+          sealedPlan: 'sealed',
+          sealedCode: 'sealed',
+          codeHash: 'a'.repeat(64),
+          codeLength: 6,
+          locale: 'en',
+          brand: 'Acme',
+          purpose: 'sign_in',
+          accountRef: undefined,
+          ttlSeconds: 60,
+          createdAt,
+          expiresAt: createdAt + 60_000,
+          maxAttempts: 5,
+          channel: 'sms',
+        },
         createdAt,
-        expiresAt: createdAt + 60_000,
-        maxAttempts: 5,
-        channel: 'sms',
-      },
-      createdAt,
-    );
-    await index.add('destination', lookupHash(lookup, to), id, createdAt);
-    const { view } = await diagnosed(system, { to }, id, 'expired_unused');
-    expect(view.status).toBe('expired');
-  });
+      );
+      await createSupportIndex({ redis, prefix }).add('destination', hash(lookup, to), id, createdAt);
+      const { view } = await diagnosed(system, { to }, id, 'expired_unused');
+      expect(view.status).toBe('expired');
+    },
+  );
 
   it('locked after wrong codes', async () => {
     const to = '+819012370007';

@@ -57,7 +57,7 @@ export {
   WARNINGS,
   type Warning,
 } from './rules.ts';
-export { lookupHash, open, seal } from './seal.ts';
+export { hexLookupHash, lookupHash, open, seal } from './seal.ts';
 export { clientSettings } from './settings/client.ts';
 export { DEFAULT_SETTINGS, parseSettings, SettingsError } from './settings/parse.ts';
 export { settingsSchema } from './settings/schema.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveKeys } from './code.ts';
 import { createKeyRing, lookupHashes, openWith, sealWith } from './keys.ts';
-import { lookupHash, seal } from './seal.ts';
+import { hexLookupHash, lookupHash, seal } from './seal.ts';
 
 const ring = createKeyRing('new secret', ['old secret', 'older secret']);
 
@@ -68,11 +68,12 @@ describe('sealWith / openWith', () => {
 });
 
 describe('lookupHashes', () => {
-  it('hashes under every key, current first', () => {
+  it('hashes under every key, current first, then the hex form of earlier versions', () => {
     const keys = [ring.current, ...ring.previous];
-    expect(lookupHashes(ring, '+819012345678')).toEqual(
-      keys.map((k) => lookupHash(k.lookup, '+819012345678')),
-    );
-    expect(new Set(lookupHashes(ring, '+819012345678')).size).toBe(3);
+    expect(lookupHashes(ring, '+819012345678')).toEqual([
+      ...keys.map((k) => lookupHash(k.lookup, '+819012345678')),
+      ...keys.map((k) => hexLookupHash(k.lookup, '+819012345678')),
+    ]);
+    expect(new Set(lookupHashes(ring, '+819012345678')).size).toBe(6);
   });
 });

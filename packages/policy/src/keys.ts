@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DerivedKeys, deriveKeys } from './code.ts';
-import { lookupHash, openParts, sealParts, VERSION } from './seal.ts';
+import { hexLookupHash, lookupHash, openParts, sealParts, VERSION } from './seal.ts';
 
 /** One secret's keys and its id, which names the key in sealed values without revealing it. */
 export type RingKey = DerivedKeys & { readonly id: string };
@@ -91,9 +91,14 @@ export function openWith(ring: KeyRing, sealed: string): string {
 }
 
 /**
- * The support index hashes of a normalised destination under every key, current first: index new
- * records under the first, search with all so records indexed under an old key are still found.
+ * The lookup hashes of a normalised destination under every key, current first: index new records
+ * under the first, search with all so records indexed under an old key, or in the hex form of earlier
+ * versions (`hexLookupHash`), are still found.
  */
 export function lookupHashes(ring: KeyRing, normalisedDestination: string): string[] {
-  return [ring.current, ...ring.previous].map((key) => lookupHash(key.lookup, normalisedDestination));
+  const keys = [ring.current, ...ring.previous];
+  return [
+    ...keys.map((key) => lookupHash(key.lookup, normalisedDestination)),
+    ...keys.map((key) => hexLookupHash(key.lookup, normalisedDestination)),
+  ];
 }

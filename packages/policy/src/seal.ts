@@ -75,10 +75,23 @@ export function open(key: Buffer, sealed: string): string {
   return openParts(key, iv, tag, ciphertext);
 }
 
+const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
+
 /**
- * HMAC-SHA256 (hex) of a normalised destination (E.164 or normalised email), for finding verifications
- * by destination. Keyed, so the hashes cannot be reversed by hashing every phone number.
+ * Keyed hash of a normalised destination (E.164 or normalised email), for finding verifications by
+ * destination: the first 128 bits of its HMAC-SHA256, base64url (22 characters). Keyed, so the hashes
+ * cannot be reversed by hashing every phone number. It is part of three Redis key names per start
+ * (limit log, pending index, support index), so its length is memory: 22 characters where 64 were
+ * save about 0.15 KB per verification.
  */
 export function lookupHash(key: Buffer, normalisedDestination: string): string {
-  return createHmac('sha256', key).update(normalisedDestination, 'utf8').digest('hex');
+  return hmac(key, normalisedDestination).subarray(0, 16).toString('base64url');
+}
+
+/**
+ * The whole HMAC in hex, the form `lookupHash` had before: searches still try it (`lookupHashes`) so
+ * the support index written then is found until its 7 days have passed. Nothing writes it.
+ */
+export function hexLookupHash(key: Buffer, normalisedDestination: string): string {
+  return hmac(key, normalisedDestination).toString('hex');
 }

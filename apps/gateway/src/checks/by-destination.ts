@@ -1,4 +1,4 @@
-import { lookupHash, parseDestination } from '@sendcode/policy';
+import { lookupHashes, parseDestination } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import type { RequestHandler } from 'express';
 import type { ApiClient } from '../auth.ts';
@@ -33,9 +33,7 @@ export async function findByDestination(
     });
   }
   const now = deps.now();
-  const hashes = [deps.ring.current, ...deps.ring.previous].map((key) =>
-    lookupHash(key.lookup, parsed.destination.address),
-  );
+  const hashes = lookupHashes(deps.ring, parsed.destination.address);
   const mine = (record: VerificationRecord | null): record is VerificationRecord =>
     record !== null && record.client === client.name && record.purpose === purpose;
 
