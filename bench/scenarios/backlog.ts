@@ -4,7 +4,7 @@
  * while no worker process runs, so every one stays waiting in the SMS queue. Its memory per waiting
  * verification is the "waiting" figure of the cost scenario.
  */
-import { startRequest, usedMemory } from '../lib/api.ts';
+import { raisedLimitLogBytes, startRequest, usedMemory } from '../lib/api.ts';
 import { CONFIG } from '../lib/config.ts';
 import { type LoadResult, load } from '../lib/load.ts';
 import type { ScenarioResult } from '../lib/result.ts';
@@ -18,6 +18,7 @@ export async function backlogScenario(system: BenchSystem, empty: LoadResult): P
   const fill = await load({ ...startRequest(system), connections: 64, amount: CONFIG.backlog });
   const waiting = fill.requests - fill.non2xx - fill.errors;
   const after = await usedMemory(system);
+  const logs = await raisedLimitLogBytes(system);
   const accept = await acceptLoad(system);
   await system.reset();
   return {
@@ -30,6 +31,7 @@ export async function backlogScenario(system: BenchSystem, empty: LoadResult): P
       'p99 ratio (target ≤ 2)': round(accept.p99 / empty.p99, 2),
       'accept requests/s (backlog)': round(accept.rps, 0),
       'redis bytes per waiting verification': round((after - before) / waiting, 0),
+      '  of which limit logs the raised limits keep (client, prefix)': round(logs / waiting, 0),
     },
   };
 }

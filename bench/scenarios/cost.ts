@@ -9,7 +9,13 @@
  * same run, is BullMQ's own floor for one job.
  */
 import type { RawBullmq } from '../baselines/raw-bullmq.ts';
-import { monitorCommands, redisCommandCounts, redisCommands, usedMemory } from '../lib/api.ts';
+import {
+  monitorCommands,
+  raisedLimitLogBytes,
+  redisCommandCounts,
+  redisCommands,
+  usedMemory,
+} from '../lib/api.ts';
 import type { ScenarioResult } from '../lib/result.ts';
 import { round, sleep, waitUntil } from '../lib/stats.ts';
 import type { BenchSystem } from '../lib/system.ts';
@@ -29,6 +35,7 @@ export async function costScenario(system: BenchSystem, n: number, raw: RawBullm
   );
   await system.sandbox.receiptsSettled();
   const memoryAfter = await usedMemory(system);
+  const logs = await raisedLimitLogBytes(system);
   const receipts = system.sandbox
     .messages()
     .filter((m) => (m.lastCallbackStatus ?? 0) >= 200 && (m.lastCallbackStatus ?? 0) < 300).length;
@@ -61,6 +68,7 @@ export async function costScenario(system: BenchSystem, n: number, raw: RawBullm
         (memoryAfter - memoryBefore) / lifecycles,
         0,
       ),
+      '  of which limit logs the raised limits keep (client, prefix)': round(logs / lifecycles, 0),
     },
   };
 }
