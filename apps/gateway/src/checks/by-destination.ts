@@ -37,8 +37,11 @@ export async function findByDestination(
   const mine = (record: VerificationRecord | null): record is VerificationRecord =>
     record !== null && record.client === client.name && record.purpose === purpose;
 
-  for (const hash of hashes) {
-    const id = await deps.admission.pendingId(client.name, hash, purpose);
+  // One round trip for the pending index under every hash (each key, and the hex form of before).
+  const pending = await Promise.all(
+    hashes.map((hash) => deps.admission.pendingId(client.name, hash, purpose)),
+  );
+  for (const id of pending) {
     const record = id === null ? null : await deps.store.get(id, now);
     if (mine(record)) return record;
   }
