@@ -55,7 +55,13 @@ export async function raisedLimitLogBytes(system: BenchSystem): Promise<number> 
   for (const scope of ['client', 'prefix']) {
     const keys = system.redis.scanStream({ match: `${DEFAULT_PREFIX}:rl:*:${scope}:*`, count: 1_000 });
     for await (const batch of keys as AsyncIterable<string[]>) {
-      for (const key of batch) bytes += Number(await system.redis.memory('USAGE', key, 'SAMPLES', 0));
+      const usage = await system.redis
+        .pipeline(batch.map((key) => ['memory', 'USAGE', key, 'SAMPLES', '0']))
+        .exec();
+      for (const [error, value] of usage ?? []) {
+        if (error) throw error;
+        bytes += Number(value);
+      }
     }
   }
   return bytes;
