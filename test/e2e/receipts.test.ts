@@ -147,6 +147,17 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
   });
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
+  /** The verification's sends document as stored (where receipt claims are kept). */
+  async function storedSends() {
+    const redis = testRedisConnection();
+    try {
+      const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
+      return JSON.parse((await redis.get(sends)) ?? 'null');
+    } finally {
+      await redis.quit();
+    }
+  }
+
   async function unchanged() {
     const body = (await system.api('GET', `/v1/verifications/${id}`)).body;
     expect(types(body.timeline)).not.toContain('undelivered');
@@ -214,15 +225,9 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const body = new URLSearchParams(params).toString();
     expect((await post(path, body, headers)).status).toBe(200);
     expect((await post(path, body, headers)).status).toBe(200);
-    const redis = testRedisConnection();
-    try {
-      const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
-      const doc = JSON.parse((await redis.get(sends)) ?? 'null');
-      expect(doc).toMatchObject({ sends: expect.any(Array) });
-      expect(doc.claims).toBeUndefined();
-    } finally {
-      await redis.quit();
-    }
+    const doc = await storedSends();
+    expect(doc).toMatchObject({ sends: expect.any(Array) });
+    expect(doc.claims).toBeUndefined();
     await unchanged();
   });
 
@@ -239,14 +244,8 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const [, call] = await system.messagesFor(to, 2);
     expect(call).toMatchObject({ channel: 'voice' });
 
-    const redis = testRedisConnection();
-    try {
-      // The claim is kept in the verification's sends document: no key of its own.
-      const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
-      expect(JSON.parse((await redis.get(sends)) ?? '{}').claims).toHaveLength(1);
-    } finally {
-      await redis.quit();
-    }
+    // The claim is kept in the verification's sends document: no key of its own.
+    expect((await storedSends()).claims).toHaveLength(1);
     const replay = await post(path, body, headers);
     expect(replay.status).toBe(403);
     expect(await replay.json()).toMatchObject({ error: { code: 'webhook_replayed' } });
