@@ -1,4 +1,4 @@
-import type { EngineDeps } from '@sendcode/engine';
+import type { StartDeps } from '@sendcode/engine';
 import type { KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import type {
@@ -31,8 +31,8 @@ export interface GatewayDeps {
   /** Who looked up what in the support API (queries hashed). */
   readonly audit: AuditLog;
   readonly spend: SpendLedger;
-  /** Failover on receipts, resend, and the delivery and outcome metrics. */
-  readonly engine: EngineDeps;
+  /** Starts, failover on receipts, resend, and the delivery and outcome metrics. */
+  readonly engine: StartDeps;
   readonly registry: Registry;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;

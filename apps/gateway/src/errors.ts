@@ -18,6 +18,7 @@ export const API_ERROR_STATUS = {
   method_not_allowed: 405,
   verification_not_pending: 409,
   idempotency_key_in_use: 409,
+  verification_being_created: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
   unsupported_media_type: 415,

@@ -1,27 +1,17 @@
-import { CHANNELS, type ChannelName, PURPOSES } from '@sendcode/policy';
+import {
+  BLOCK_REASONS,
+  type BlockReason,
+  CHANNELS,
+  type ChannelName,
+  LIMIT_SCOPES,
+  type LimitScope,
+  PURPOSES,
+} from '@sendcode/policy';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Check results as counted in `sendcode_verification_checks_total`. */
 export const CHECK_RESULTS = ['valid', 'invalid', 'expired', 'locked'] as const;
 export type CheckResult = (typeof CHECK_RESULTS)[number];
-
-/** What a 429 was about, as counted in `sendcode_rate_limited_total`. */
-export const LIMIT_SCOPES = [
-  'destination',
-  'destination_day',
-  'account',
-  'ip',
-  'client',
-  'prefix',
-  'spend',
-  'resend',
-  'sends',
-] as const;
-export type LimitScope = (typeof LIMIT_SCOPES)[number];
-
-/** Why a start was refused with 403 `destination_blocked`, as counted in `sendcode_blocked_total`. */
-export const BLOCK_REASONS = ['country', 'prefix_suspended'] as const;
-export type BlockReason = (typeof BLOCK_REASONS)[number];
 
 /** Webhook providers and why a request was refused, for `sendcode_webhook_rejected_total`. */
 export const WEBHOOK_PROVIDERS = ['twilio', 'vonage'] as const;

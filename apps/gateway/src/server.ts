@@ -62,23 +62,39 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const store = createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX });
+  const ring = createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS);
+  const admission = createAdmission({ redis, prefix: config.SENDCODE_PREFIX });
+  const prefixGuard = createPrefixGuard({ redis, prefix: config.SENDCODE_PREFIX });
+  const supportIndex = createSupportIndex({ redis, prefix: config.SENDCODE_PREFIX });
+  const spend = createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX });
   const app = createApp({
     config,
     publicUrl: engine.publicUrl,
     store,
     queues,
-    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
-    admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
+    ring,
+    admission,
     idempotency: createIdempotencyStore({ redis, prefix: config.SENDCODE_PREFIX }),
-    prefixGuard: createPrefixGuard({ redis, prefix: config.SENDCODE_PREFIX }),
-    supportIndex: createSupportIndex({ redis, prefix: config.SENDCODE_PREFIX }),
+    prefixGuard,
+    supportIndex,
     audit: createAuditLog({ redis, prefix: config.SENDCODE_PREFIX }),
-    spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
+    spend,
     engine: {
       store,
       queues,
       receiptDue: createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX }),
       config: engine,
+      ring,
+      admission,
+      prefixGuard,
+      supportIndex,
+      spend,
+      defaults: {
+        codeLength: config.CODE_LENGTH,
+        ttlSeconds: config.CODE_TTL_SECONDS,
+        maxAttempts: config.MAX_CHECK_ATTEMPTS,
+        brand: config.DEFAULT_BRAND,
+      },
       metrics: createEngineMetrics(registry),
       logger,
       now: Date.now,

@@ -12,6 +12,7 @@ import {
 import { CHANNELS, type ChannelName, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
+  createAdmission,
   createCircuitBreaker,
   createDeliveryQueues,
   createDeliveryWorker,
@@ -69,6 +70,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     queues,
     receiptDue,
     config: engine,
+    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
+    admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
     metrics: createEngineMetrics(registry),
     logger,
     now: Date.now,
@@ -85,7 +88,6 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
   const activity = new Map<ChannelName, Activity>();
   const deliver = createDeliveryProcessor({
     ...deps,
-    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
     spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     channels,
     circuit,

@@ -2,6 +2,7 @@ import type { Channel } from '@sendcode/channels';
 import type { ChannelName, KeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import type {
+  Admission,
   CircuitBreaker,
   DeliveryQueues,
   ReceiptDue,
@@ -18,6 +19,10 @@ export interface EngineDeps {
   /** Receipt timeouts: scheduled when a send is accepted, cancelled when its receipt comes. */
   readonly receiptDue: ReceiptDue;
   readonly config: EngineConfig;
+  /** Keys: sealed plans are opened to count each send against its destination's limits. */
+  readonly ring: KeyRing;
+  /** Limits: every send to a destination (first, resend, failover) counts against its windows. */
+  readonly admission: Admission;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
   readonly now: () => number;
@@ -33,7 +38,6 @@ export type ChannelSet = { readonly [C in ChannelName]: readonly Channel<C>[] };
 
 /** What the delivery processor needs on top: adapters, keys to unseal, circuit breakers, the spend ledger. */
 export interface SenderDeps extends EngineDeps {
-  readonly ring: KeyRing;
   readonly spend: SpendLedger;
   readonly channels: ChannelSet;
   readonly circuit: CircuitBreaker;

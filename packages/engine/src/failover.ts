@@ -1,6 +1,7 @@
 import { type ChannelName, type FailoverReason, nextStep } from '@sendcode/policy';
 import type { SendStatus } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
+import { chargeSend } from './send-limits.ts';
 
 /** The send that did not get through. */
 export interface FailedSend {
@@ -76,6 +77,12 @@ export async function failover(
     return 'superseded';
   }
   metrics.failover(from.channel, target.channel, reason);
+  const charged = await chargeSend(deps, record, decision.step, advanced.send);
+  if (!charged.ok) {
+    // That destination had its share: move on from this send as from any other that failed.
+    const next = { ...from, send: advanced.send, step: decision.step, channel: target.channel };
+    return failover(deps, next, 'destination_limited', { failWhenExhausted: options.failWhenExhausted });
+  }
   logger.info(
     {
       verificationId: from.verificationId,

@@ -13,3 +13,14 @@ export {
 export { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 export { applyReceipt, type Receipt, type ReceiptResult } from './receipts.ts';
 export { type ResendResult, resend } from './resend.ts';
+export { chargeSend, type SendCharge } from './send-limits.ts';
+export { CREATE_CLAIM_MS } from './start/admit.ts';
+export { destinationRules, type LimitKeys, limitRules } from './start/limits.ts';
+export { startVerification } from './start/start.ts';
+export type {
+  StartDefaults,
+  StartDeps,
+  StartRefusal,
+  StartRequest,
+  StartResult,
+} from './start/types.ts';

@@ -1,16 +1,25 @@
-import type { ChannelName } from '@sendcode/policy';
+import type { ChannelName, LimitScope } from '@sendcode/policy';
 import type { AdvanceOutcome, VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
+import { chargeSend } from './send-limits.ts';
 
 export type ResendResult =
   | { readonly ok: true; readonly send: number; readonly step: number; readonly channel: ChannelName }
   | { readonly ok: false; readonly reason: 'channel_not_in_plan' }
+  /** The destination's window is full: the resend is on the timeline as refused, nothing went out. */
+  | {
+      readonly ok: false;
+      readonly reason: 'rate_limited';
+      readonly scope: LimitScope;
+      readonly retryAfterMs: number;
+    }
   | Exclude<AdvanceOutcome, { ok: true }>;
 
 /**
  * "Use another option": sends the same code again, on `channel` if given (its first step in the plan)
  * or on the current step. The cooldown since the last send and the cap on sends are checked in the
- * same atomic step that records the resend.
+ * same atomic step that records the resend; then the resend counts against its destination's limits
+ * like a start (`chargeSend`).
  */
 export async function resend(
   deps: EngineDeps,
@@ -31,6 +40,10 @@ export async function resend(
     event: { type: 'resend', at: now, step, channel: target.channel, to: target.to },
   });
   if (!outcome.ok) return outcome;
+  const charged = await chargeSend(deps, record, step, outcome.send);
+  if (!charged.ok) {
+    return { ok: false, reason: 'rate_limited', scope: charged.scope, retryAfterMs: charged.retryAfterMs };
+  }
   await deps.queues.add(target.channel, { verificationId: record.id, step, send: outcome.send });
   return { ok: true, send: outcome.send, step, channel: target.channel };
 }

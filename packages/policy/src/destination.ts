@@ -27,3 +27,13 @@ export function parseDestination(to: string, defaultCountry?: CountryCode): Dest
   const phone = parsePhone(input, defaultCountry);
   return phone === undefined ? { ok: false, reason: 'invalid_phone' } : { ok: true, destination: phone };
 }
+
+/**
+ * The one form of a destination that limits, the pending index and the support index are keyed by:
+ * an email address lower-cased whole (mail servers treat local parts case-insensitively in practice,
+ * so `Victim@x` and `victim@x` are one inbox and one limit); E.164 numbers as they are. Sending still
+ * uses the address as typed.
+ */
+export function canonicalDestination(normalisedAddress: string): string {
+  return normalisedAddress.includes('@') ? normalisedAddress.toLowerCase() : normalisedAddress;
+}

@@ -61,6 +61,7 @@ describe('nextStep', () => {
       'circuit_open',
       'undelivered',
       'no_receipt',
+      'destination_limited',
     ]);
   });
 });

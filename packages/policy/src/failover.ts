@@ -15,6 +15,7 @@ export const FAILOVER_REASONS = [
   'circuit_open',
   'undelivered',
   'no_receipt',
+  'destination_limited',
 ] as const;
 export type FailoverReason = (typeof FAILOVER_REASONS)[number];
 

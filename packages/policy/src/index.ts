@@ -21,7 +21,12 @@ export {
   hashCode,
 } from './code.ts';
 export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
-export { type CountryCode, type DestinationResult, parseDestination } from './destination.ts';
+export {
+  type CountryCode,
+  canonicalDestination,
+  type DestinationResult,
+  parseDestination,
+} from './destination.ts';
 export * from './diagnosis/index.ts';
 export {
   FAILOVER_REASONS,
@@ -39,6 +44,7 @@ export {
   type RingKey,
   sealWith,
 } from './keys.ts';
+export { BLOCK_REASONS, type BlockReason, LIMIT_SCOPES, type LimitScope } from './limits.ts';
 export { maskDestination } from './mask.ts';
 export {
   buildPlan,

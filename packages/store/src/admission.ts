@@ -31,6 +31,24 @@ export interface Admission {
    * and the pending index entry if it still names `pending.id`. Idempotent.
    */
   refund(input: RefundInput): Promise<void>;
+  /**
+   * Makes the pending index entry last `ttlMs` once its verification exists, while it still names
+   * `id`. `admit` claims it only for the `ttlMs` it was given: a start passes a short claim, so a
+   * gateway that dies before creating the verification does not hold the destination for long.
+   */
+  confirmPending(
+    client: string,
+    lookupHash: string,
+    purpose: string,
+    id: string,
+    ttlMs: number,
+  ): Promise<void>;
+  /**
+   * Counts one send against `rules` (a destination's windows), all or nothing: `charged` when every
+   * rule had room or `token` was counted before (retries and repeated calls count once); otherwise
+   * `limited` for the first full rule, counting nothing. See `lua/chargeSend.lua`.
+   */
+  chargeSend(input: ChargeInput): Promise<ChargeOutcome>;
   /** Drops the pending index entry if it names `id` (the verification became final). */
   clearPending(client: string, lookupHash: string, purpose: string, id: string): Promise<void>;
   /**
@@ -74,6 +92,18 @@ export interface AdmitInput {
   readonly nowMs: number;
 }
 
+/** Input of `Admission.chargeSend`. */
+export interface ChargeInput {
+  readonly client: string;
+  readonly rules: readonly LimitRule[];
+  /** Unique per verification and send number. */
+  readonly token: string;
+  readonly nowMs: number;
+}
+
+/** What `chargeSend` decided. */
+export type ChargeOutcome = { readonly result: 'charged' } | Extract<AdmitOutcome, { result: 'limited' }>;
+
 /** Input of `Admission.refund`: the same client, rules, pending entry and token as the admit. */
 export interface RefundInput {
   readonly client: string;
@@ -116,11 +146,18 @@ export function pendingKey(prefix: string, client: string, lookupHash: string, p
   return `${prefix}:pending:{${hashTag('client', client)}}:${hash}:${nonEmpty('purpose', purpose)}`;
 }
 
-/** Parses the admit script's reply (see `lua/admit.lua`); throws `malformed_reply` on anything else. */
-function parseAdmitReply(reply: unknown, rules: readonly LimitRule[]): AdmitOutcome {
-  if (!Array.isArray(reply)) throw malformed('admit');
+/**
+ * Parses the admit and chargeSend scripts' replies (see `lua/admit.lua`, `lua/chargeSend.lua`);
+ * throws `malformed_reply` on anything else.
+ */
+function parseAdmitReply(
+  reply: unknown,
+  rules: readonly LimitRule[],
+  script = 'admit',
+): AdmitOutcome | ChargeOutcome {
+  if (!Array.isArray(reply)) throw malformed(script);
   const [result, first, second]: unknown[] = reply;
-  if (result === 'admitted' && reply.length === 1) return { result };
+  if ((result === 'admitted' || result === 'charged') && reply.length === 1) return { result };
   if (result === 'resume' && reply.length === 2 && typeof first === 'string' && first !== '') {
     return { result, id: first };
   }
@@ -130,7 +167,7 @@ function parseAdmitReply(reply: unknown, rules: readonly LimitRule[]): AdmitOutc
       return { result, scope: rule.scope, rule, retryAfterMs: second };
     }
   }
-  throw malformed('admit');
+  throw malformed(script);
 }
 
 /** Builds the admission over `options.redis`. Every method throws `invalid_argument` on bad input. */
@@ -153,7 +190,30 @@ export function createAdmission(options: AdmissionOptions): Admission {
         pending.ignoreId ?? '',
         ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
       ];
-      return parseAdmitReply(await run('admit', keys, args), rules);
+      const outcome = parseAdmitReply(await run('admit', keys, args), rules);
+      if (outcome.result === 'charged') throw malformed('admit');
+      return outcome;
+    },
+
+    async confirmPending(client, lookupHash, purpose, id, ttlMs) {
+      await run(
+        'pendingConfirm',
+        [pendingKey(prefix, client, lookupHash, purpose)],
+        [nonEmpty('id', id), positiveInteger('ttlMs', ttlMs)],
+      );
+    },
+
+    async chargeSend({ client, rules, token, nowMs }) {
+      if (rules.length === 0) return { result: 'charged' };
+      const keys = rules.map((rule) => rateLimitKey(prefix, client, rule));
+      const args = [
+        timestamp(nowMs),
+        nonEmpty('token', token),
+        ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
+      ];
+      const outcome = parseAdmitReply(await run('chargeSend', keys, args), rules, 'chargeSend');
+      if (outcome.result !== 'charged' && outcome.result !== 'limited') throw malformed('chargeSend');
+      return outcome;
     },
 
     async refund({ client, rules, pending, token }) {

@@ -11,6 +11,8 @@ export {
   type AdmissionOptions,
   type AdmitInput,
   type AdmitOutcome,
+  type ChargeInput,
+  type ChargeOutcome,
   createAdmission,
   type LimitRule,
   pendingKey,

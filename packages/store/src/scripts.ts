@@ -43,6 +43,8 @@ const SCRIPTS = {
   admit: script('admit', 'variable'),
   admitRefund: script('admitRefund', 'variable'),
   clearPending: script('clearPending', 1),
+  pendingConfirm: script('pendingConfirm', 1),
+  chargeSend: script('chargeSend', 'variable'),
   idempotencyBegin: script('idempotencyBegin', 1),
   idempotencyComplete: script('idempotencyComplete', 1),
   idempotencyAbandon: script('idempotencyAbandon', 1),

@@ -1,4 +1,4 @@
-import { lookupHashes, parseDestination } from '@sendcode/policy';
+import { canonicalDestination, lookupHashes, parseDestination } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import type { RequestHandler } from 'express';
 import type { ApiClient } from '../auth.ts';
@@ -33,7 +33,7 @@ export async function findByDestination(
     });
   }
   const now = deps.now();
-  const hashes = lookupHashes(deps.ring, parsed.destination.address);
+  const hashes = lookupHashes(deps.ring, canonicalDestination(parsed.destination.address));
   const mine = (record: VerificationRecord | null): record is VerificationRecord =>
     record !== null && record.client === client.name && record.purpose === purpose;
 

@@ -1,4 +1,10 @@
-import { lookupHash, lookupHashes, parseDestination, type Warning } from '@sendcode/policy';
+import {
+  canonicalDestination,
+  lookupHash,
+  lookupHashes,
+  parseDestination,
+  type Warning,
+} from '@sendcode/policy';
 import type { IndexKind } from '@sendcode/store';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps.ts';
@@ -52,7 +58,12 @@ export async function searchVerifications(deps: GatewayDeps, query: SupportQuery
     });
   }
   const { destination } = parsed;
-  const ids = await find(deps, 'destination', lookupHashes(deps.ring, destination.address), since);
+  const ids = await find(
+    deps,
+    'destination',
+    lookupHashes(deps.ring, canonicalDestination(destination.address)),
+    since,
+  );
   const landline = destination.kind === 'phone' && destination.type === 'fixed_line';
   return {
     ids,

@@ -37,6 +37,8 @@ export const TWILIO_CODES: Record<ApiErrorCode, TwilioCode> = {
   verification_not_pending: NOT_FOUND,
   method_not_allowed: { code: 20004, status: 405 },
   idempotency_key_in_use: { code: 20409, status: 409 },
+  // Twilio's 20409 "Conflict": a concurrent request for the same destination is creating it.
+  verification_being_created: { code: 20409, status: 409 },
   idempotency_key_reused: INVALID_PARAMETER,
   rate_limited: MAX_SEND_ATTEMPTS,
   resend_too_soon: MAX_SEND_ATTEMPTS,

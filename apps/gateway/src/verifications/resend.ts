@@ -39,6 +39,14 @@ export function resendVerification(deps: GatewayDeps): RequestHandler {
         case 'send_limit':
           deps.metrics.limited('sends');
           throw maxSendsReached(record.expiresAt - deps.now());
+        case 'rate_limited':
+          deps.metrics.limited(outcome.scope);
+          throw new ApiError(
+            'rate_limited',
+            'Too many codes sent to this destination recently.',
+            { scope: outcome.scope },
+            { retryAfterMs: outcome.retryAfterMs },
+          );
         case 'not_pending':
           throw new ApiError('verification_not_pending', `The verification is ${outcome.status}.`, {
             status: outcome.status,

@@ -9,12 +9,12 @@
      and count the rest. The first rule holding `limit` entries or more refuses: answer limited with
      the rule's number and how long until enough entries leave the window for one more start. No log
      gains an entry (dropping stale entries consumes nothing).
-  3. Every rule passed: add the token to each log (score now; PEXPIRE window, which its newest entry
-     cannot outlive), SET the pending index to the new id (PX its TTL), answer admitted.
+  3. Every rule passed: add the token to each log, SET the pending index to the new id (PX the TTL
+     given: a short claim, which the start confirms for the verification's lifetime once it is
+     created — see pendingConfirm.lua), answer admitted.
 
-  Sliding-window log: exact at any instant, one ZSET member per admitted start, so a burst at a window
-  boundary cannot pass twice the limit as it could with fixed windows. Two rules with the same log
-  (same scope, key and window) count one start once: ZADD of the same token is idempotent.
+  Limits are sliding-window logs (includes/slidingWindow), one member per admitted start. Two rules
+  with the same log (same scope, key and window) count one start once.
 
   Cluster: every key carries the client as its hash tag (`...:{client}:...`), so all of them hash to
   the client's slot and the script may touch them together.
@@ -39,28 +39,17 @@ local pendingKey = KEYS[1]
 local nowArg, token, newId, pendingTtl, ignoreId = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local now = tonumber(nowArg)
 
+--- @include "includes/slidingWindow"
+
 local pending = redis.call('GET', pendingKey)
 if pending and pending ~= ignoreId then
   return { 'resume', pending }
 end
 
-local rules = #KEYS - 1
-for i = 1, rules do
-  local key, limit, window = KEYS[i + 1], tonumber(ARGV[4 + 2 * i]), tonumber(ARGV[5 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local count = redis.call('ZCARD', key)
-  if count >= limit then
-    -- Once the (count - limit + 1) oldest entries have left, one more start fits.
-    local entry = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    local leavesAt = tonumber(entry[2]) + window
-    return { 'limited', i, math.max(1, leavesAt - now) }
-  end
+local rule, retryAfter = fullRule(2, #KEYS, 5, now)
+if rule then
+  return { 'limited', rule, retryAfter }
 end
-
-for i = 1, rules do
-  local key = KEYS[i + 1]
-  redis.call('ZADD', key, nowArg, token)
-  redis.call('PEXPIRE', key, ARGV[5 + 2 * i])
-end
+addToLogs(2, #KEYS, 5, nowArg, token)
 redis.call('SET', pendingKey, newId, 'PX', pendingTtl)
 return { 'admitted' }

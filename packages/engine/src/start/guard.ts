@@ -1,0 +1,50 @@
+import { type ClientSettings, countryAllowed, sendCost } from '@sendcode/policy';
+import { spendDay } from '@sendcode/store';
+import type { PlannedStart, StartDeps } from './types.ts';
+
+/** A fraud guard's refusal, before it is recorded. */
+export type GuardRefusal =
+  | { readonly kind: 'blocked'; readonly block: 'country'; readonly detail: Record<string, string> }
+  | { readonly kind: 'blocked'; readonly block: 'prefix_suspended'; readonly detail: { until: number } }
+  | { readonly kind: 'limited'; readonly scope: 'spend'; readonly retryAfterMs: number };
+
+/**
+ * Phase 2, the fraud guard: the client's allowed countries for every phone step, suspended number
+ * prefixes, and the daily spend cap (refused up front when the first send alone would pass it; the
+ * workers charge each send). Reads only; undefined when the start may go on.
+ */
+export async function guardStart(
+  deps: StartDeps,
+  policy: ClientSettings,
+  start: PlannedStart,
+): Promise<GuardRefusal | undefined> {
+  for (const { step, phone } of start.phones) {
+    if (!countryAllowed(policy, step.channel as 'sms' | 'voice', phone.country)) {
+      return {
+        kind: 'blocked',
+        block: 'country',
+        detail: { channel: step.channel, country: phone.country ?? 'none' },
+      };
+    }
+  }
+  for (const prefix of start.prefixes) {
+    const until = await deps.prefixGuard.blockedUntil(prefix, start.nowMs);
+    if (until !== undefined) return { kind: 'blocked', block: 'prefix_suspended', detail: { until } };
+  }
+  const first = start.plan[0];
+  const firstPhone = start.phones[0];
+  if (first && firstPhone && first.channel !== 'email' && policy.dailySpendCap !== null) {
+    const settings = deps.config.settings;
+    const cost = sendCost(settings, firstPhone.phone.country, first.channel) * 1_000_000;
+    const spent = await deps.spend.spent(start.client, spendDay(start.nowMs));
+    if (spent + cost > policy.dailySpendCap * 1_000_000) {
+      return { kind: 'limited', scope: 'spend', retryAfterMs: msUntilNextUtcDay(start.nowMs) };
+    }
+  }
+  return undefined;
+}
+
+function msUntilNextUtcDay(now: number): number {
+  const day = 86_400_000;
+  return day - (now % day);
+}

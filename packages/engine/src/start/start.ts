@@ -1,0 +1,144 @@
+import {
+  type BlockReason,
+  clientSettings,
+  type LimitScope,
+  lookupHash,
+  numberPrefix,
+} from '@sendcode/policy';
+import type { VerificationRecord } from '@sendcode/store';
+import { resend } from '../resend.ts';
+import { admitStart } from './admit.ts';
+import { createAndEnqueue, indexStart } from './create.ts';
+import { guardStart } from './guard.ts';
+import { limitRules } from './limits.ts';
+import { planStart } from './plan.ts';
+import type { PlannedStart, StartDeps, StartRequest, StartResult } from './types.ts';
+
+/**
+ * Starts a verification for API client `client`, in named phases:
+ * 1. plan: destinations parsed, the plan built and rewritten by the destination rules;
+ * 2. guard: the client's allowed countries, suspended number prefixes, the daily spend cap;
+ * 3. admit: every start limit and the "one pending verification per destination and purpose" index
+ *    in one atomic step; a start that finds one pending resends it instead (same id, same code,
+ *    subject to the resend cooldown), and concurrent starts meet there (`admitStart`);
+ * 4. create and enqueue: the verification stored and its first send queued, or neither;
+ * 5. index: the pending index confirmed, support index, prefix guard.
+ * A refused start is kept for support (`refused` on its timeline) under the id it would have had.
+ */
+export async function startVerification(
+  deps: StartDeps,
+  client: string,
+  request: StartRequest,
+): Promise<StartResult> {
+  const start = planStart(deps, client, request);
+  if ('reason' in start) return { ok: false, ...start };
+  const policy = clientSettings(deps.config.settings, client);
+
+  const guarded = await guardStart(deps, policy, start);
+  if (guarded?.kind === 'blocked') return blocked(deps, request, start, guarded.block, guarded.detail);
+  if (guarded?.kind === 'limited') return limited(deps, request, start, guarded.scope, guarded.retryAfterMs);
+
+  const { ring } = deps;
+  const firstPhone = start.phones[0]?.phone;
+  const rules = limitRules(policy.limits, {
+    destination: start.lookup,
+    account:
+      request.accountRef === undefined
+        ? undefined
+        : lookupHash(ring.current.lookup, `account:${request.accountRef}`),
+    ip:
+      request.endUserIp === undefined
+        ? undefined
+        : lookupHash(ring.current.lookup, `ip:${request.endUserIp}`),
+    prefix: firstPhone ? numberPrefix(firstPhone.address, policy.limits.prefix.digits) : undefined,
+  });
+  const admitted = await admitStart(deps, start, rules);
+  switch (admitted.result) {
+    case 'limited':
+      return limited(deps, request, start, admitted.scope, admitted.retryAfterMs);
+    case 'being_created':
+      return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
+    case 'resume':
+      return resume(deps, request, admitted.record, start);
+    case 'admitted':
+      break;
+  }
+
+  const created = await createAndEnqueue(deps, policy, request, start, rules);
+  if (!created.ok) return { ok: false, reason: 'unavailable', cause: created.cause };
+  await indexStart(deps, request, start);
+  deps.logger.info(
+    { verificationId: start.id, channel: created.record.channel, client },
+    'verification started',
+  );
+  return { ok: true, created: true, record: created.record, warnings: start.warnings };
+}
+
+/** Resends a pending verification that admission found for this destination and purpose. */
+async function resume(
+  deps: StartDeps,
+  request: StartRequest,
+  existing: VerificationRecord,
+  start: PlannedStart,
+): Promise<StartResult> {
+  const outcome = await resend(deps, existing, undefined);
+  if (!outcome.ok) {
+    switch (outcome.reason) {
+      case 'cooldown':
+        return { ok: false, reason: 'resend_too_soon', retryAfterMs: outcome.retryAfterMs };
+      case 'send_limit':
+        return { ok: false, reason: 'max_sends_reached', retryAfterMs: existing.expiresAt - deps.now() };
+      case 'rate_limited':
+        return limited(deps, request, start, outcome.scope, outcome.retryAfterMs);
+      default:
+        // It became final meanwhile: the caller may simply start again.
+        return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
+    }
+  }
+  const updated = await deps.store.get(existing.id, deps.now());
+  if (!updated) return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
+  return { ok: true, created: false, record: updated, warnings: start.warnings };
+}
+
+async function blocked(
+  deps: StartDeps,
+  request: StartRequest,
+  start: PlannedStart,
+  block: BlockReason,
+  detail: Record<string, string | number>,
+): Promise<StartResult> {
+  await refuse(deps, request, start, 'destination_blocked', { block, ...detail });
+  return { ok: false, reason: 'blocked', block, id: start.id };
+}
+
+async function limited(
+  deps: StartDeps,
+  request: StartRequest,
+  start: PlannedStart,
+  scope: LimitScope,
+  retryAfterMs: number,
+): Promise<StartResult> {
+  await refuse(deps, request, start, 'rate_limited', { scope });
+  return { ok: false, reason: 'rate_limited', scope, retryAfterMs, id: start.id };
+}
+
+/** Keeps a refused start for support: a `failed` record with a `refused` event, indexed by destination. */
+async function refuse(
+  deps: StartDeps,
+  request: StartRequest,
+  start: PlannedStart,
+  reason: 'rate_limited' | 'destination_blocked',
+  detail: Record<string, string | number>,
+) {
+  await deps.store.recordRefusal({
+    id: start.id,
+    client: start.client,
+    planMasked: start.planMasked,
+    purpose: start.purpose,
+    ...(request.accountRef === undefined ? {} : { accountRef: request.accountRef }),
+    reason,
+    detail,
+    nowMs: start.nowMs,
+  });
+  await deps.supportIndex.add('destination', start.lookup, start.id, start.nowMs);
+}
