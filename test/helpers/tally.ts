@@ -1,3 +1,4 @@
+import type { SandboxMessage } from '@sendcode/sandbox';
 import { expect } from 'vitest';
 import type { TestSystem } from './system.ts';
 
@@ -25,17 +26,89 @@ export async function startAll(
   return started;
 }
 
-/** What reached the sandbox for `destinations`: how many never arrived, how many arrived twice or more. */
+/**
+ * What reached the sandbox for `destinations`. Each suite starts one verification per destination, so
+ * a destination stands for its verification: every message it got must carry that verification's one
+ * code. Copies of that code are counted (`duplicated`) and each suite bounds them as its guarantee
+ * says; a second, different code is never allowed (see {@link tallyMessages}).
+ */
 export interface Tally {
+  /** Destinations that got nothing. */
   readonly lost: number;
+  /** Extra copies of a destination's code beyond the first. */
   readonly duplicated: number;
   /** First arrival per destination, epoch ms. */
   readonly firstAt: ReadonlyMap<string, number>;
+  /** The one code each destination that got something received: the code to check. */
+  readonly codes: ReadonlyMap<string, string>;
   /** Each destination that got more than one message, with how each came (for a failure message). */
   readonly copies: readonly string[];
 }
 
-/** Waits (at most `timeoutMs`) until every destination has a message, then counts. */
+/**
+ * Tallies `messages` (sandbox order, oldest first) for `destinations`, and throws when any destination
+ * received two different codes, or a message with no code in it: a user holding two codes cannot know
+ * which to type, whatever a suite tolerates for copies of one. The error names channel, provider and
+ * arrival time of each message and tells the codes apart by letter, never printing one.
+ */
+export function tallyMessages(messages: readonly SandboxMessage[], destinations: readonly string[]): Tally {
+  const byDestination = new Map<string, SandboxMessage[]>(destinations.map((to) => [to, []]));
+  for (const message of messages) byDestination.get(message.to)?.push(message);
+
+  let lost = 0;
+  let duplicated = 0;
+  const firstAt = new Map<string, number>();
+  const codes = new Map<string, string>();
+  const copies: string[] = [];
+  const mixed: string[] = [];
+  for (const [to, received] of byDestination) {
+    if (received.length === 0) {
+      lost += 1;
+      continue;
+    }
+    firstAt.set(to, Math.min(...received.map((m) => Date.parse(m.receivedAt))));
+    const code = theOneCode(received);
+    if (code === undefined) {
+      mixed.push(`${to}: ${describeMixed(received)}`);
+      continue;
+    }
+    codes.set(to, code);
+    duplicated += received.length - 1;
+    if (received.length > 1) copies.push(`${to}: ${received.map(arrival).join(', ')}`);
+  }
+  if (mixed.length > 0) {
+    throw new Error(
+      `${mixed.length} of ${destinations.length} destinations did not get one and the same code:\n` +
+        mixed.slice(0, 10).join('\n'),
+    );
+  }
+  return { lost, duplicated, firstAt, codes, copies };
+}
+
+/** The code every message carries, or `undefined` when they differ or one has none. */
+function theOneCode(received: readonly SandboxMessage[]): string | undefined {
+  const [first, ...rest] = received.map((m) => m.code);
+  return first !== null && first !== undefined && rest.every((code) => code === first) ? first : undefined;
+}
+
+/** "2 different codes: sms via twilio at … (code A), sms via vonage at … (code B)"; no code shown. */
+function describeMixed(received: readonly SandboxMessage[]): string {
+  const distinct = [...new Set(received.flatMap((m) => (m.code === null ? [] : [m.code])))];
+  const label = (m: SandboxMessage) =>
+    m.code === null ? 'no code' : `code ${String.fromCharCode(65 + distinct.indexOf(m.code))}`;
+  const what = [
+    ...(distinct.length > 1 ? [`${distinct.length} different codes`] : []),
+    ...(received.some((m) => m.code === null) ? ['a message with no code'] : []),
+  ].join(' and ');
+  return `${what}: ${received.map((m) => `${arrival(m)} (${label(m)})`).join(', ')}`;
+}
+
+const arrival = (m: SandboxMessage) => `${m.channel} via ${m.provider} at ${m.receivedAt}`;
+
+/**
+ * Waits (at most `timeoutMs`) until every destination has a message, then tallies what arrived with
+ * {@link tallyMessages}: throws when a destination got two different codes.
+ */
 export async function tallyDeliveries(
   system: TestSystem,
   destinations: readonly string[],
@@ -48,20 +121,5 @@ export async function tallyDeliveries(
   }
   // A late duplicate would arrive shortly after the last first copy.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const counts = new Map<string, number>();
-  const firstAt = new Map<string, number>();
-  for (const message of system.sandbox.messages()) {
-    counts.set(message.to, (counts.get(message.to) ?? 0) + 1);
-    const at = Date.parse(message.receivedAt);
-    firstAt.set(message.to, Math.min(at, firstAt.get(message.to) ?? at));
-  }
-  const lost = destinations.filter((to) => !counts.has(to)).length;
-  const duplicated = destinations.reduce((sum, to) => sum + Math.max(0, (counts.get(to) ?? 0) - 1), 0);
-  const copies = destinations
-    .filter((to) => (counts.get(to) ?? 0) > 1)
-    .map((to) => {
-      const messages = system.sandbox.messages().filter((m) => m.to === to);
-      return `${to}: ${messages.map((m) => `${m.channel} via ${m.provider} at ${m.receivedAt}`).join(', ')}`;
-    });
-  return { lost, duplicated, firstAt, copies };
+  return tallyMessages(system.sandbox.messages(), destinations);
 }

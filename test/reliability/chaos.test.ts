@@ -5,8 +5,9 @@ import { startAll, tallyDeliveries } from '../helpers/tally.ts';
 
 /**
  * Provider chaos: every provider fails 30 % of calls (and answers slowly) for a whole run. Every
- * verification must still be delivered within its lifetime, through retries and failover. Prints lost,
- * duplicated and the p99 time to delivery. `CHAOS_N` sets the run's size (2,000 in the full run).
+ * verification must still be delivered within its lifetime, through retries and failover, and a retry
+ * of a call that timed out may repeat the code but never send another. Prints lost, duplicated and the
+ * p99 time to delivery. `CHAOS_N` sets the run's size (2,000 in the full run).
  */
 const N = Number(process.env.CHAOS_N ?? 400);
 let system: TestSystem;

@@ -7,7 +7,8 @@ import { spawnWorkers, type WorkerProcess } from '../helpers/worker-process.ts';
 /**
  * Crash safety: a workers process is SIGKILLed while `CRASH_N` verifications (1,000 in the full
  * run) are in flight. A new one takes over (the killed one's jobs come back when their locks lapse).
- * Every verification ends delivered; duplicates are counted and bounded by what was in flight.
+ * Every verification ends delivered; duplicates are counted and bounded by what was in flight, and
+ * each is a copy of the one code (the tally fails the run on a second code).
  */
 const N = Number(process.env.CRASH_N ?? 300);
 const CONCURRENCY = 10;

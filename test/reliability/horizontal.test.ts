@@ -8,7 +8,8 @@ import { spawnWorkers, type WorkerProcess } from '../helpers/worker-process.ts';
 
 /**
  * Horizontal: two gateways and two workers processes on one Redis. Every verification is sent
- * exactly once (counted at the sandbox) — no duplicate from two workers polling the same queues.
+ * exactly once (counted at the sandbox) — no duplicate from two workers polling the same queues, and
+ * no second code.
  * `HORIZONTAL_N` sets the size (5,000 in the full run).
  */
 const N = Number(process.env.HORIZONTAL_N ?? 1000);

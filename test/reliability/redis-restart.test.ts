@@ -6,7 +6,7 @@ import { startAll, tallyDeliveries } from '../helpers/tally.ts';
 
 /**
  * Redis restarts (AOF, everysec) in the middle of a run. Every verification accepted before it lost
- * nothing; gateway and workers reconnect by themselves and finish the work.
+ * nothing; gateway and workers reconnect by themselves and finish the work, each with its one code.
  */
 const N = Number(process.env.RESTART_N ?? 300);
 let redis: RedisServer;
