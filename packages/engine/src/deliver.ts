@@ -63,12 +63,12 @@ export function createDeliveryProcessor(deps: SenderDeps) {
       logger.debug({ verificationId, send }, 'send superseded or already accepted');
       return;
     }
-    const plan = JSON.parse(openWith(ring, view.sealedPlan)) as PlanStep[];
+    const plan = JSON.parse(openWith(ring, view.sealedPlan, { verificationId, field: 'plan' })) as PlanStep[];
     const target = plan[job.data.step];
     if (!target) throw new UnrecoverableError(`plan has no step ${job.data.step}`);
     const templates = clientSettings(config.settings, record.client).templates;
     const context: MessageContext = {
-      code: openWith(ring, record.sealedCode),
+      code: openWith(ring, record.sealedCode, { verificationId, field: 'code' }),
       brand: record.brand,
       locale: record.locale,
       ttlSeconds: Math.max(1, Math.floor((record.expiresAt - deps.now()) / 1000)),

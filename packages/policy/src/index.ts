@@ -42,6 +42,7 @@ export {
   lookupHashes,
   openWith,
   type RingKey,
+  type SealBinding,
   sealWith,
 } from './keys.ts';
 export { BLOCK_REASONS, type BlockReason, LIMIT_SCOPES, type LimitScope } from './limits.ts';
@@ -63,7 +64,7 @@ export {
   WARNINGS,
   type Warning,
 } from './rules.ts';
-export { hexLookupHash, lookupHash, open, seal } from './seal.ts';
+export { hexLookupHash, lookupHash } from './seal.ts';
 export { clientSettings } from './settings/client.ts';
 export { DEFAULT_SETTINGS, parseSettings, SettingsError } from './settings/parse.ts';
 export { settingsSchema } from './settings/schema.ts';

@@ -4,8 +4,8 @@
  *
  * Rotation: set `SENDCODE_SECRET` to the new secret and `SENDCODE_PREVIOUS_SECRETS` to the old ones
  * (comma-separated, newest first) on every gateway and worker. From then on everything is sealed
- * and hashed with the new secret; values sealed before carry the key id of theirs (`sealWith`) or
- * predate key ids and are tried against each key (`openWith`); support searches look up each key's
+ * and hashed with the new secret; values sealed before carry the key id of theirs (`sealWith`,
+ * `openWith`); support searches look up each key's
  * hash (`lookupHashes`) and a code is checked with the key its verification names (`byId`). Remove an old secret
  * once every record written under it has expired: 24 h after the last verification it sealed reached
  * its final state (final-state retention), 7 days for the masked timelines and their lookup index.
@@ -55,39 +55,37 @@ export function createKeyRing(current: string, previous: readonly string[] = [])
 }
 
 /**
- * Seals with the current key: `v1.<kid>.<iv>.<tag>.<ciphertext>`, so `openWith` knows which key to
- * use after a rotation.
+ * What a sealed value belongs to: a field of one verification. It is the value's associated data,
+ * so a sealed plan or code copied into another record, or into another field, does not open there.
  */
-export function sealWith(ring: KeyRing, plaintext: string): string {
-  return [VERSION, ring.current.id, ...sealParts(ring.current.seal, plaintext)].join('.');
+export interface SealBinding {
+  readonly verificationId: string;
+  readonly field: 'plan' | 'code';
+}
+
+const aadOf = (binding: SealBinding) => `sendcode/${binding.field}/${binding.verificationId}`;
+
+/**
+ * Seals with the current key, bound to `binding`: `v2.<kid>.<iv>.<tag>.<ciphertext>`, so `openWith`
+ * knows which key to use after a rotation.
+ */
+export function sealWith(ring: KeyRing, plaintext: string, binding: SealBinding): string {
+  return [VERSION, ring.current.id, ...sealParts(ring.current.seal, plaintext, aadOf(binding))].join('.');
 }
 
 /**
- * Opens a value from `sealWith` with the key its id names, or a value from `seal` (no key id,
- * written before key rotation existed) with the current key, then each previous one.
- * @throws Error when the format is wrong, the key id is not on the ring, or the value was altered.
+ * Opens a value from `sealWith` with the key its id names, for the same `binding`.
+ * @throws Error when the format is wrong, the key id is not on the ring, the value was altered, or it
+ *   was sealed for another verification or field.
  */
-export function openWith(ring: KeyRing, sealed: string): string {
+export function openWith(ring: KeyRing, sealed: string, binding: SealBinding): string {
   const parts = sealed.split('.');
-  const [version, ...rest] = parts;
-  if (version !== VERSION) throw new Error('sealed value is not in the v1 format');
-  if (rest.length === 4) {
-    const [kid = '', iv = '', tag = '', ciphertext = ''] = rest;
-    const key = ring.byId(kid);
-    if (key === undefined) throw new Error('sealed value names a key that is not on the key ring');
-    return openParts(key.seal, iv, tag, ciphertext);
-  }
-  if (rest.length !== 3) throw new Error('sealed value is not in the v1 format');
-  const [iv = '', tag = '', ciphertext = ''] = rest;
-  let failure: unknown;
-  for (const key of [ring.current, ...ring.previous]) {
-    try {
-      return openParts(key.seal, iv, tag, ciphertext);
-    } catch (error) {
-      failure ??= error;
-    }
-  }
-  throw failure;
+  const [version, kid = '', iv = '', tag = '', ciphertext = ''] = parts;
+  if (version !== VERSION || parts.length !== 5)
+    throw new Error(`sealed value is not in the ${VERSION} format`);
+  const key = ring.byId(kid);
+  if (key === undefined) throw new Error('sealed value names a key that is not on the key ring');
+  return openParts(key.seal, iv, tag, ciphertext, aadOf(binding));
 }
 
 /**

@@ -4,8 +4,11 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
-/** The format version every sealed value starts with. */
-export const VERSION = 'v1';
+/**
+ * The format version every sealed value starts with. v2 binds each value to its verification and
+ * field (associated data); v1 values, which did not, are no longer opened.
+ */
+export const VERSION = 'v2';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -21,58 +24,35 @@ function fromB64url(part: string, what: string): Buffer {
   return bytes;
 }
 
-/** AES-256-GCM with a fresh random 12-byte IV: `[iv, tag, ciphertext]`, each base64url. */
-export function sealParts(key: Buffer, plaintext: string): [string, string, string] {
+/**
+ * AES-256-GCM with a fresh random 12-byte IV and `aad` as associated data: `[iv, tag, ciphertext]`,
+ * each base64url. The associated data is authenticated, not stored: opening needs the same `aad`.
+ */
+export function sealParts(key: Buffer, plaintext: string, aad: string): [string, string, string] {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [b64url(iv), b64url(cipher.getAuthTag()), b64url(ciphertext)];
 }
 
 /**
- * Decrypts the parts `sealParts` made.
- * @throws Error when a part is malformed, the value was altered, or the key is not the one it was sealed with.
+ * Decrypts the parts `sealParts` made with the same `aad`.
+ * @throws Error when a part is malformed, the value was altered, it was sealed for other associated
+ *   data, or the key is not the one it was sealed with.
  */
-export function openParts(key: Buffer, iv: string, tag: string, ciphertext: string): string {
+export function openParts(key: Buffer, iv: string, tag: string, ciphertext: string, aad: string): string {
   const ivBytes = fromB64url(iv, 'iv');
   const tagBytes = fromB64url(tag, 'tag');
   if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
     throw new Error('sealed value has a bad iv or tag');
   const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(tagBytes);
   // final() throws "Unsupported state or unable to authenticate data" on tamper or a wrong key.
   return Buffer.concat([decipher.update(fromB64url(ciphertext, 'ciphertext')), decipher.final()]).toString(
     'utf8',
   );
-}
-
-/**
- * Encrypts `plaintext` (UTF-8) with a fresh random 12-byte IV. Output: `v1.<iv>.<tag>.<ciphertext>`,
- * each part base64url. The version prefix lets a later format coexist with stored v1 values.
- * `sealWith` (keys.ts) adds the key id, for key rotation.
- * @param key 32 bytes, e.g. `deriveKeys(secret).seal`.
- */
-export function seal(key: Buffer, plaintext: string): string {
-  return [VERSION, ...sealParts(key, plaintext)].join('.');
-}
-
-/**
- * Decrypts a value made by `seal`.
- * @throws Error when the format is wrong, the value was altered, or the key is not the one it was sealed with.
- */
-export function open(key: Buffer, sealed: string): string {
-  const parts = sealed.split('.');
-  const [version, iv, tag, ciphertext] = parts;
-  if (
-    parts.length !== 4 ||
-    version !== VERSION ||
-    iv === undefined ||
-    tag === undefined ||
-    ciphertext === undefined
-  ) {
-    throw new Error('sealed value is not in the v1 format');
-  }
-  return openParts(key, iv, tag, ciphertext);
 }
 
 const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
