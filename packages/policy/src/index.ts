@@ -21,6 +21,17 @@ export {
   hashCode,
 } from './code.ts';
 export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
+export {
+  CONFIG_WARNINGS,
+  type ConfigWarning,
+  type ConfigWarningName,
+  configWarnings,
+  type PaidChannel,
+  type ProviderAccount,
+  SANDBOX_ACCOUNTS,
+  TOLL_FRAUD_MESSAGE,
+  type TollFraudExposure,
+} from './config-warnings.ts';
 export { type CountryCode, type DestinationResult, parseDestination } from './destination.ts';
 export * from './diagnosis/index.ts';
 export {
