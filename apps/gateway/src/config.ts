@@ -8,6 +8,8 @@ import { apiKeysSchema } from './auth.ts';
 export const gatewayEnv = coreEnv.extend(engineEnv.shape).extend({
   PORT: port(8080),
   HOST: z.string().default('127.0.0.1'),
+  /** With VONAGE_API_KEY, only tells whether a real provider is configured (`sendcode_config_warnings`). */
+  TWILIO_ACCOUNT_SID: optionalString,
   SENDCODE_API_KEYS: z
     .string({ error: 'is required: a JSON array of {"name","key","scopes"}' })
     .transform((raw, ctx) => {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEngineMetrics, engineConfig } from '@sendcode/engine';
-import { createKeyRing } from '@sendcode/policy';
+import { createEngineMetrics, engineConfig, reportConfigWarnings } from '@sendcode/engine';
+import { configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
   createAdmission,
@@ -19,6 +19,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { providerAccounts } from './provider-accounts.ts';
 
 export interface RunningGateway {
   readonly url: string;
@@ -61,6 +62,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
   const store = createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX });
   const ring = createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS);
   const admission = createAdmission({ redis, prefix: config.SENDCODE_PREFIX });

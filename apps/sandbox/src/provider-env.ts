@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { SANDBOX_ACCOUNTS } from '@sendcode/policy';
 
 /** Credentials the real clients use against a sandbox: any values work, they only have to agree. */
 export interface SandboxCredentials {
@@ -40,11 +41,12 @@ export function sandboxProviderEnv(
   return {
     SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
     MAIL_FROM: mailFrom,
-    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    // Placeholder accounts no provider issues: the gateway and workers recognise them as unbillable.
+    TWILIO_ACCOUNT_SID: SANDBOX_ACCOUNTS.twilio,
     TWILIO_AUTH_TOKEN: credentials.twilioAuthToken,
     TWILIO_FROM: '+15005550006',
     TWILIO_API_BASE_URL: sandbox.httpUrl,
-    VONAGE_API_KEY: 'sandbox',
+    VONAGE_API_KEY: SANDBOX_ACCOUNTS.vonage,
     VONAGE_API_SECRET: 'sandbox-secret',
     VONAGE_APPLICATION_ID: credentials.vonageApplicationId,
     VONAGE_PRIVATE_KEY: credentials.vonagePrivateKey,

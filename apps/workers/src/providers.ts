@@ -8,6 +8,7 @@ import {
   createVonageVoice,
 } from '@sendcode/channels';
 import type { ChannelSet } from '@sendcode/engine';
+import type { ProviderAccount } from '@sendcode/policy';
 import { ConfigError } from '@sendcode/runtime';
 import type { WorkersEnv } from './config.ts';
 
@@ -52,6 +53,16 @@ export function buildChannels(env: WorkersEnv): ChannelSet {
   });
   const email = smtp ? [createSmtpEmail({ url: smtp.SMTP_URL, from: smtp.MAIL_FROM })] : [];
   return { email, sms, voice };
+}
+
+/** The account behind each paid adapter built, for `configWarnings` (is a real provider configured?). */
+export function providerAccounts(env: WorkersEnv, channels: ChannelSet): ProviderAccount[] {
+  const account = { twilio: env.TWILIO_ACCOUNT_SID ?? '', vonage: env.VONAGE_API_KEY ?? '' };
+  return (['sms', 'voice'] as const).flatMap((channel) =>
+    channels[channel].flatMap(({ provider }) =>
+      provider === 'smtp' ? [] : [{ provider, channel, account: account[provider] }],
+    ),
+  );
 }
 
 /** All of `names` set → their values; none set → undefined; some set → ConfigError. */

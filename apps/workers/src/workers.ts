@@ -7,9 +7,10 @@ import {
   createEngineMetrics,
   createReceiptTimeoutProcessor,
   engineConfig,
+  reportConfigWarnings,
   startReceiptSweeper,
 } from '@sendcode/engine';
-import { CHANNELS, type ChannelName, createKeyRing } from '@sendcode/policy';
+import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
   createAdmission,
@@ -25,7 +26,7 @@ import {
 import type { Worker } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
-import { buildChannels } from './providers.ts';
+import { buildChannels, providerAccounts } from './providers.ts';
 import { registerQueueMetrics, registerReceiptMetrics } from './queue-metrics.ts';
 import { Activity, startWatchdog } from './watchdog.ts';
 
@@ -60,6 +61,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     closedHintMs: CLOSED_HINT_MS,
   });
   const engine = engineConfig(config);
+  reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config, channels)));
   const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
   for (const queue of Object.values(queues.queues)) {
     queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));

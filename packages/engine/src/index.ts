@@ -1,5 +1,6 @@
 export { parseSendReference, sendReference, statusCallbackUrl } from './callbacks.ts';
 export { circuitConfig, type EngineConfig, type EngineEnv, engineConfig, engineEnv } from './config.ts';
+export { reportConfigWarnings } from './config-warnings.ts';
 export { createDeliveryProcessor } from './deliver.ts';
 export type { ChannelSet, EngineDeps, SenderDeps } from './deps.ts';
 export { type FailedSend, type FailoverOptions, type FailoverResult, failover } from './failover.ts';

@@ -63,6 +63,8 @@ async function destinationOf(
 ): Promise<string | undefined> {
   const view = await deps.store.forDelivery(id, send, deps.now());
   if (!view?.sealedPlan) return undefined;
-  const plan = JSON.parse(openWith(deps.ring, view.sealedPlan, { verificationId: id, field: 'plan' })) as PlanStep[];
+  const plan = JSON.parse(
+    openWith(deps.ring, view.sealedPlan, { verificationId: id, field: 'plan' }),
+  ) as PlanStep[];
   return plan[step]?.to;
 }

@@ -22,6 +22,17 @@ export {
 } from './code.ts';
 export { type CodeInputResult, normalizeCodeInput } from './code-input.ts';
 export {
+  CONFIG_WARNINGS,
+  type ConfigWarning,
+  type ConfigWarningName,
+  configWarnings,
+  type PaidChannel,
+  type ProviderAccount,
+  SANDBOX_ACCOUNTS,
+  TOLL_FRAUD_MESSAGE,
+  type TollFraudExposure,
+} from './config-warnings.ts';
+export {
   type CountryCode,
   canonicalDestination,
   type DestinationResult,
