@@ -47,6 +47,15 @@ describe('@sendcode/client against the live gateway', () => {
     expect(right).toMatchObject({ id: created.id, valid: true, status: 'approved' });
     // Idempotent: approved stays approved, by id and by destination.
     expect(await sendcode.verifications.check(created.id, code)).toMatchObject({ valid: true });
+    // A wrong code after approval is an error, never an answer with status 'approved'.
+    const over = await failure(
+      sendcode.verifications.check(created.id, code === '000000' ? '111111' : '000000'),
+    );
+    expect(over).toMatchObject({
+      status: 409,
+      code: 'verification_not_pending',
+      details: { remainingAttempts: 3 },
+    });
     expect(await sendcode.verifications.checkByDestination({ to: '+81 90-1234-7001', code })).toMatchObject({
       id: created.id,
       valid: true,
@@ -66,11 +75,16 @@ describe('@sendcode/client against the live gateway', () => {
     expect(replay.id).toBe(first.id);
     expect(await sendcode.verifications.cancel(first.id)).toEqual({ id: first.id, status: 'canceled' });
     const [mail] = await system.messagesFor('jiro@example.com');
-    const check = await sendcode.verifications.checkByDestination({
-      to: 'jiro@example.com',
-      code: mail?.code ?? '',
-      purpose: 'password_reset',
-    });
+    // By destination only a pending or an approved verification is found; by id it answers canceled.
+    const byDestination = await failure(
+      sendcode.verifications.checkByDestination({
+        to: 'jiro@example.com',
+        code: mail?.code ?? '',
+        purpose: 'password_reset',
+      }),
+    );
+    expect(byDestination).toMatchObject({ status: 404, code: 'not_found' });
+    const check = await sendcode.verifications.check(first.id, mail?.code ?? '');
     expect(check).toMatchObject({ valid: false, status: 'canceled' });
   });
 

@@ -118,6 +118,11 @@ describe('OpenAPI document of the native API', () => {
     });
     expect(check.body).toMatchObject({ valid: true });
     expect(parse('CheckResult', check.body).error).toBeUndefined();
+    const wrong = sms?.code === '000000' ? '111111' : '000000';
+    const over = await system.api('POST', `/v1/verifications/${created.body.id}/checks`, { code: wrong });
+    expect(over.status).toBe(409);
+    expect(document.paths['/v1/verifications/{id}/checks'].post.responses['409']).toBeDefined();
+    expect(parse('Error', over.body).error).toBeUndefined();
     const view = await system.api('GET', `/v1/verifications/${created.body.id}`);
     expect(parse('Verification', view.body).error).toBeUndefined();
     const canceled = await system.api('POST', `/v1/verifications/${created.body.id}/cancel`);

@@ -67,6 +67,19 @@ describe('Twilio Verify v2 compatibility, with the real twilio client', () => {
     // Unlike Twilio (twilio-node #743): still there, and the right code still answers approved.
     const again = await service.verificationChecks.create({ to, code });
     expect(again).toMatchObject({ status: 'approved', valid: true });
+    // A wrong code after approval is what Twilio answers then, 20404: never status 'approved'.
+    const nothing = await restError(service.verificationChecks.create({ to: '+819012349098', code }));
+    const guess = await restError(
+      service.verificationChecks.create({ to, code: code === '000000' ? '111111' : '000000' }),
+    );
+    expect(guess).toMatchObject({ code: 20404, status: 404, message: nothing.message });
+    const bySid = await restError(
+      service.verificationChecks.create({
+        verificationSid: created.sid,
+        code: code === '000000' ? '111111' : '000000',
+      }),
+    );
+    expect(bySid).toMatchObject({ code: 20404, status: 404 });
     const fetched = await service.verifications(created.sid).fetch();
     expect(fetched).toMatchObject({ sid: created.sid, status: 'approved', valid: true, channel: 'sms' });
     expect(fetched.to).not.toBe(to); // masked: the store keeps no clear destination
@@ -143,6 +156,45 @@ describe('Twilio Verify v2 compatibility, with the real twilio client', () => {
     );
     expect(error).toMatchObject({ code: 60202, status: 429 });
     expect((await service.verifications(created.sid).fetch()).status).toBe('max_attempts_reached');
+  });
+
+  it('counts wrong codes after approval: 100 in parallel use up exactly the attempts, then the right code is 20404', async () => {
+    const to = '+819012349011';
+    const created = await service.verifications.create({ to, channel: 'sms' });
+    const [sms] = await system.messagesFor(to);
+    const code = sms?.code ?? '';
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(await service.verificationChecks.create({ to, code })).toMatchObject({ status: 'approved' });
+
+    const guesses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        restError(service.verificationChecks.create({ verificationSid: created.sid, code: wrong })),
+      ),
+    );
+    expect(guesses.every((e) => e.code === 20404 && e.status === 404)).toBe(true);
+    const native = await system.api('GET', `/v1/verifications/ver_${created.sid.slice(2)}`);
+    expect(native.body).toMatchObject({ status: 'approved', remainingAttempts: 0 });
+    expect(native.body.timeline.filter((e: { type: string }) => e.type === 'check_invalid')).toHaveLength(5);
+
+    const right = await restError(service.verificationChecks.create({ verificationSid: created.sid, code }));
+    expect(right).toMatchObject({ code: 20404, status: 404 });
+    expect(await restError(service.verificationChecks.create({ to, code }))).toMatchObject({ code: 20404 });
+  });
+
+  it('counts a wrong code against a canceled verification (20404), and never finds it by To', async () => {
+    const to = '+819012349012';
+    const created = await service.verifications.create({ to, channel: 'sms' });
+    const [sms] = await system.messagesFor(to);
+    const wrong = sms?.code === '000000' ? '111111' : '000000';
+    await service.verifications(created.sid).update({ status: 'canceled' });
+    const bySid = await restError(
+      service.verificationChecks.create({ verificationSid: created.sid, code: wrong }),
+    );
+    expect(bySid).toMatchObject({ code: 20404, status: 404 });
+    const byTo = await restError(service.verificationChecks.create({ to, code: wrong }));
+    expect(byTo).toMatchObject({ code: 20404, status: 404 });
+    const native = await system.api('GET', `/v1/verifications/ver_${created.sid.slice(2)}`);
+    expect(native.body).toMatchObject({ status: 'canceled', remainingAttempts: 4 });
   });
 
   it('answers 60203 when a new send comes too soon (resend cooldown)', async () => {

@@ -69,7 +69,9 @@ export function openApiDocument(serverUrl?: string) {
       '/v1/verifications/check': {
         post: {
           operationId: 'checkByDestination',
-          summary: "Check a code against the caller's verification for a destination and purpose.",
+          summary:
+            "Check a code against the caller's pending (or approved) verification for a destination and " +
+            'purpose. A wrong code against an approved one answers 404, like nothing pending.',
           security: verify,
           requestBody: body('CheckByDestination'),
           responses: { '200': ok('CheckResult', 'Checked.'), ...errors(400, 401, 403, 404) },
@@ -87,11 +89,13 @@ export function openApiDocument(serverUrl?: string) {
       '/v1/verifications/{id}/checks': {
         post: {
           operationId: 'checkVerification',
-          summary: 'Check a code. A wrong code is valid=false, not an error.',
+          summary:
+            'Check a code. A wrong code is valid=false, not an error, except against an approved ' +
+            'verification (or the right code once its attempts are used up): 409 verification_not_pending.',
           security: verify,
           parameters: [{ $ref: '#/components/parameters/id' }],
           requestBody: body('Check'),
-          responses: { '200': ok('CheckResult', 'Checked.'), ...errors(400, 401, 403, 404) },
+          responses: { '200': ok('CheckResult', 'Checked.'), ...errors(400, 401, 403, 404, 409) },
         },
       },
       '/v1/verifications/{id}/resend': {
@@ -145,7 +149,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid API key.',
   403: 'The key lacks the scope, or the destination is blocked.',
   404: 'No such verification (or not this client’s).',
-  409: 'Not pending, or the Idempotency-Key is in use.',
+  409: 'Not pending (over for a resend or a check), or the Idempotency-Key is in use.',
   422: 'Idempotency-Key reused with another body.',
   429: 'A limit: see Retry-After.',
   503: 'A dependency is unavailable; nothing was sent.',

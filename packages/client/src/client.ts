@@ -31,9 +31,15 @@ export interface SendcodeClient {
     create(request: CreateVerificationRequest, options?: CreateOptions): Promise<Verification>;
     /** `GET /v1/verifications/{id}`: state and masked timeline. */
     get(id: string): Promise<Verification>;
-    /** `POST /v1/verifications/{id}/checks`. */
+    /**
+     * `POST /v1/verifications/{id}/checks`. A refused check of an approved verification throws
+     * `verification_not_pending` (see `CheckResult`).
+     */
     check(id: string, code: string): Promise<CheckResult>;
-    /** `POST /v1/verifications/check`: checks the caller's verification for that destination. */
+    /**
+     * `POST /v1/verifications/check`: checks the caller's pending verification for that destination, or
+     * re-checks its newest approved one; anything else, and a refused re-check, throws `not_found`.
+     */
     checkByDestination(request: CheckByDestinationRequest): Promise<CheckResult>;
     /** `POST /v1/verifications/{id}/resend`: the same code again, on `channel` of the plan if given. */
     resend(id: string, options?: { readonly channel?: Channel }): Promise<Verification>;

@@ -70,7 +70,13 @@ export interface Verification {
   readonly timeline?: readonly TimelineEvent[];
 }
 
-/** Answer of a check, by id or by destination. A wrong code is `valid: false`, not an error. */
+/**
+ * Answer of a check, by id or by destination. A wrong code is `valid: false`, not an error, while the
+ * verification is pending (or expired, locked, canceled, failed: every wrong code counts, whatever the
+ * status). Against an approved verification a wrong code, or the right one once the attempts are used
+ * up, throws instead: `verification_not_pending` (409, `details.remainingAttempts`) by id, `not_found`
+ * (404) by destination. So `status: 'approved'` always means the code was right.
+ */
 export interface CheckResult {
   readonly id: string;
   readonly valid: boolean;

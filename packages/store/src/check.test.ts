@@ -28,7 +28,7 @@ describe('check', () => {
     expect(await store.check('ver_nope', RIGHT, T0)).toEqual({ found: false });
   });
 
-  it('approves the right code once, then answers valid idempotently without counting', async () => {
+  it('approves the right code once, then answers valid idempotently without counting it', async () => {
     const v = newVerification();
     await store.create(v, T0);
     expect(await store.check(v.id, RIGHT, T0 + 1)).toEqual({
@@ -45,14 +45,85 @@ describe('check', () => {
       status: 'approved',
       transitioned: false,
     });
-    expect(await store.check(v.id, WRONG, T0 + 3)).toMatchObject({
+    expect((await store.get(v.id, T0 + 3))?.attempts).toBe(0);
+    expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['created', 'check_valid', 'approved']);
+  });
+
+  it('counts wrong codes after approval against the same attempts, then refuses even the right code', async () => {
+    const v = newVerification();
+    await store.create(v, T0);
+    await store.check(v.id, WRONG, T0 + 1);
+    await store.check(v.id, RIGHT, T0 + 2);
+    for (let i = 2; i <= 5; i += 1) {
+      expect(await store.check(v.id, WRONG, T0 + 2 + i)).toMatchObject({
+        valid: false,
+        status: 'approved',
+        remainingAttempts: 5 - i,
+        transitioned: false,
+      });
+    }
+    // Used up: no more counting, and the right code no longer passes; the status stays what happened.
+    expect(await store.check(v.id, WRONG, T0 + 10)).toMatchObject({ valid: false, remainingAttempts: 0 });
+    expect(await store.check(v.id, RIGHT, T0 + 11)).toMatchObject({
       valid: false,
       status: 'approved',
-      remainingAttempts: 5,
+      remainingAttempts: 0,
       transitioned: false,
     });
-    expect((await store.get(v.id, T0 + 4))?.attempts).toBe(0);
-    expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['created', 'check_valid', 'approved']);
+    expect(await store.get(v.id, T0 + 12)).toMatchObject({ status: 'approved', attempts: 5 });
+    const timeline = await store.timeline(v.id);
+    expect(timeline.map((e) => e.type)).toEqual([
+      'created',
+      'check_invalid',
+      'check_valid',
+      'approved',
+      ...Array<string>(4).fill('check_invalid'),
+    ]);
+    expect(timeline.at(-1)).toMatchObject({ detail: { attempt: 5, status: 'approved' } });
+  });
+
+  it('counts a wrong code against every final status, up to maxAttempts, and never the right code', async () => {
+    const expired = newVerification({ expiresAt: T0 + 50 });
+    const canceled = newVerification();
+    const failed = newVerification();
+    const locked = newVerification({ maxAttempts: 1 });
+    for (const v of [expired, canceled, failed, locked]) await store.create(v, T0);
+    await store.cancel(canceled.id, T0 + 1);
+    await store.markFailed(failed.id, T0 + 1, { reason: 'test' });
+    await store.check(locked.id, WRONG, T0 + 1);
+
+    // The check that expires a verification counts its wrong code too.
+    expect(await store.check(expired.id, WRONG, T0 + 60)).toMatchObject({
+      valid: false,
+      status: 'expired',
+      remainingAttempts: 4,
+      transitioned: true,
+    });
+    for (const v of [canceled, failed]) {
+      expect(await store.check(v.id, RIGHT, T0 + 61)).toMatchObject({ valid: false, remainingAttempts: 5 });
+      expect(await store.check(v.id, WRONG, T0 + 62)).toMatchObject({
+        valid: false,
+        remainingAttempts: 4,
+        transitioned: false,
+      });
+    }
+    for (let i = 0; i < 10; i += 1) await store.check(expired.id, WRONG, T0 + 70 + i);
+    expect(await store.check(locked.id, WRONG, T0 + 80)).toMatchObject({
+      status: 'locked',
+      remainingAttempts: 0,
+    });
+
+    expect(await store.get(expired.id, T0 + 90)).toMatchObject({ status: 'expired', attempts: 5 });
+    expect(await store.get(canceled.id, T0 + 90)).toMatchObject({ status: 'canceled', attempts: 1 });
+    expect(await store.get(failed.id, T0 + 90)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await store.get(locked.id, T0 + 90)).toMatchObject({ status: 'locked', attempts: 1 });
+    const expiredTypes = (await store.timeline(expired.id)).map((e) => e.type);
+    expect(expiredTypes).toEqual(['created', 'expired', ...Array<string>(5).fill('check_invalid')]);
+    expect((await store.timeline(locked.id)).map((e) => e.type)).toEqual([
+      'created',
+      'check_invalid',
+      'locked',
+    ]);
   });
 
   it('counts wrong codes, locks at maxAttempts, and refuses the right code once locked', async () => {
@@ -142,6 +213,30 @@ describe('check', () => {
       expect((await store.get(v.id, T0 + 2))?.attempts).toBe(5);
       const invalid = (await store.timeline(v.id)).filter((e) => e.type === 'check_invalid');
       expect(invalid).toHaveLength(5);
+    } finally {
+      await Promise.all(connections.map((connection) => connection.quit()));
+    }
+  });
+
+  it('counts exactly up to maxAttempts under 100 concurrent wrong checks of an approved verification', async () => {
+    const connections = Array.from({ length: 5 }, () => testRedis());
+    try {
+      const stores = connections.map((connection) => createVerificationStore({ redis: connection, prefix }));
+      const v = newVerification();
+      await store.create(v, T0);
+      await store.check(v.id, RIGHT, T0 + 1);
+      const outcomes = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => stores[i % stores.length]?.check(v.id, WRONG, T0 + 2)),
+      );
+      expect(outcomes.every((o) => o?.found === true && !o.valid && !o.transitioned)).toBe(true);
+      expect((await store.get(v.id, T0 + 3))?.attempts).toBe(5);
+      const invalid = (await store.timeline(v.id)).filter((e) => e.type === 'check_invalid');
+      expect(invalid).toHaveLength(5);
+      expect(await store.check(v.id, RIGHT, T0 + 4)).toMatchObject({
+        valid: false,
+        status: 'approved',
+        remainingAttempts: 0,
+      });
     } finally {
       await Promise.all(connections.map((connection) => connection.quit()));
     }

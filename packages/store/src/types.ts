@@ -136,7 +136,11 @@ export type SentEvent = TimelineEvent & {
   readonly channel: ChannelName;
 };
 
-/** Result of the atomic check script. */
+/**
+ * Result of the atomic check script (`lua/check.lua`). Every wrong code counts against `attempts`,
+ * whatever the status, up to `maxAttempts`. `valid: false` with status `approved` is a wrong code after
+ * approval, or the right code once the attempts are used up: over for checks, though it was approved.
+ */
 export type CheckOutcome =
   | { readonly found: false }
   | {

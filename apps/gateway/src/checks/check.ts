@@ -18,14 +18,33 @@ const FORMAT_MESSAGES = {
 /**
  * `POST /v1/verifications/{id}/checks`. The input is normalised first (full-width digits, spaces,
  * hyphens); input that is not a code at all is a 400 and does not cost the user an attempt. The
- * compare-and-count itself is one atomic script in the store.
+ * compare-and-count itself is one atomic script in the store, which counts a wrong code whatever the
+ * status. A refused check of an approved verification is a 409 `verification_not_pending`.
  */
 export function checkCode(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
     const body = parseBody(checkBody, req);
     const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
-    res.json(presentCheck(await checkVerification(deps, record, body.code)));
+    const answer = await checkVerification(deps, record, body.code);
+    if (refusedAfterApproval(answer.outcome)) throw verificationOver(answer.outcome.remainingAttempts);
+    res.json(presentCheck(answer));
   };
+}
+
+/**
+ * A refused check of an approved verification: a wrong code, or the right one once the attempts are
+ * used up. It must not be answered with status `approved`: code ported from Twilio tests the status
+ * alone, and would take the wrong code for a pass.
+ */
+export function refusedAfterApproval(outcome: CheckAnswer['outcome']): boolean {
+  return outcome.status === 'approved' && !outcome.valid;
+}
+
+/** The native answer to `refusedAfterApproval` by id: a 409 that does not name the status. */
+function verificationOver(remainingAttempts: number): ApiError {
+  return new ApiError('verification_not_pending', 'This verification is already over; start a new one.', {
+    remainingAttempts,
+  });
 }
 
 /** What one check did: the store's outcome for `record`. */
@@ -78,7 +97,10 @@ function count(deps: GatewayDeps, outcome: Extract<CheckOutcome, { found: true }
   if (outcome.status === 'approved') deps.metrics.verified(outcome.channel, (now - outcome.createdAt) / 1000);
 }
 
-/** A wrong code is `invalid` even when it is the one that locks; `locked` is a check of a locked verification. */
+/**
+ * A wrong code is `invalid` even when it is the one that locks, and after approval; `locked` is a
+ * check of a locked verification.
+ */
 function checkResult(outcome: Extract<CheckOutcome, { found: true }>): CheckResult {
   if (outcome.valid) return 'valid';
   if (outcome.status === 'expired') return 'expired';

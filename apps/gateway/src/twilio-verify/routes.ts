@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { ApiClient } from '../auth.ts';
-import { findByDestination } from '../checks/by-destination.ts';
-import { checkVerification } from '../checks/check.ts';
+import { findByDestination, nothingForDestination } from '../checks/by-destination.ts';
+import { type CheckAnswer, checkVerification, refusedAfterApproval } from '../checks/check.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { cancelRecord, ownVerification } from '../verifications/read-cancel.ts';
 import { startVerification } from '../verifications/start.ts';
@@ -60,9 +60,11 @@ export function twilioVerify(deps: GatewayDeps): Router {
     if (!record) throw invalidParameter('To', 'To or VerificationSid is required');
     const { outcome } = await checkVerification(deps, record, form.Code);
     if (outcome.status === 'locked' && !outcome.transitioned) throw maxCheckAttempts();
-    if (outcome.status !== 'pending' && outcome.status !== 'approved' && outcome.status !== 'locked') {
-      // Twilio forgets a verification once it is over; we keep approved ones re-checkable (see README).
-      throw notFound(req.originalUrl);
+    if (isOver(outcome)) {
+      // Twilio forgets a verification once it is over, so a check of it is a 20404; we keep approved
+      // ones re-checkable with the right code only (see README). By To, the same 20404 as nothing
+      // pending, so a wrong code cannot tell an approved verification from none.
+      throw form.To === undefined ? notFound(req.originalUrl) : nothingForDestination();
     }
     const view = presentTwilioVerification(
       { ...record, status: outcome.status, updatedAt: deps.now() },
@@ -89,6 +91,16 @@ export function twilioVerify(deps: GatewayDeps): Router {
   });
   router.use(twilioErrorHandler(deps));
   return router;
+}
+
+/**
+ * A check Twilio would answer 20404: the verification was already over (expired, canceled, failed),
+ * or it is approved and this check was refused (a wrong code, or attempts used up). Pending and the
+ * check that locks it are answered; a locked one is 60202 before this.
+ */
+function isOver(outcome: CheckAnswer['outcome']): boolean {
+  if (outcome.status === 'approved') return refusedAfterApproval(outcome);
+  return outcome.status !== 'pending' && outcome.status !== 'locked';
 }
 
 const SERVICE_SID = /^VA[0-9a-fA-F]{32}$/;

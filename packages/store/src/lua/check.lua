@@ -1,11 +1,19 @@
 --[[
   Checks a code against a verification: an atomic compare-and-count.
 
-  - approved: valid iff the hash matches; nothing is counted or written (idempotent success).
-  - expired, locked, canceled, failed: not valid; nothing is counted or written.
-  - pending, past expiresAt: becomes expired.
+  Every wrong code counts against the one `attempts` counter, whatever the status, so guesses are
+  bounded over the verification's whole life and not just while it is pending; the counter stops at
+  maxAttempts (a wrong code past it counts nothing and writes nothing). Each count appends one
+  'check_invalid' event, so the timeline grows by at most maxAttempts of them. The right code is never
+  counted.
+
+  - pending, past expiresAt: becomes expired, then is answered as an expired one.
   - pending, hash matches: becomes approved.
-  - pending, mismatch: one more wrong attempt; at maxAttempts it becomes locked.
+  - pending, mismatch: counted; at maxAttempts it becomes locked.
+  - approved, hash matches, attempts left: valid (an idempotent re-check; nothing is written).
+  - approved, attempts used up: not valid, even with the right code; the status stays approved (that
+    is what happened to the user), so the caller tells "over" from "approved" by `valid`.
+  - expired, locked, canceled, failed: not valid; a mismatch is counted (a locked one has none left).
   Every move to a final status deletes the sealed code and plan and shortens the TTL of the record and
   its sends to the retention. Hashes are compared without an early exit.
 
@@ -24,6 +32,7 @@
   Output:
     false when there is no such verification, otherwise
     { valid (0|1), status, remainingAttempts, transitioned (0|1), channel, createdAt }
+    transitioned is 1 only when this check changed the status (approved, locked or expired by it).
 ]]
 local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
 local codeHash, nowArg, retention, timelineRetention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -52,32 +61,47 @@ local function reply(valid, newStatus, transitioned)
   return { valid and 1 or 0, newStatus, remaining, transitioned and 1 or 0, fields[6], fields[7] }
 end
 
-if status == 'approved' then
-  return reply(constantTimeEqual(storedHash, codeHash), status, false)
-end
-if status ~= 'pending' then
-  return reply(false, status, false)
+local matches = constantTimeEqual(storedHash, codeHash)
+
+-- One more wrong attempt, unless they are used up. `after` is the final status it came after (nil
+-- while pending), so support can tell a guess after the end from a typo before it.
+local function countWrong(after)
+  if attempts >= maxAttempts then
+    return
+  end
+  attempts = redis.call('HINCRBY', recordKey, 'attempts', 1)
+  local detail = { attempt = attempts, status = after }
+  pushEvent(timelineKey, timelineRetention, now, 'check_invalid', { detail = detail })
 end
 
-if now >= expiresAt then
+local transitioned = false
+if status == 'pending' and now >= expiresAt then
   finalize(recordKey, sendsKey, 'expired', nowArg, retention)
   pushEvent(timelineKey, timelineRetention, now, 'expired')
-  return reply(false, 'expired', true)
+  status, transitioned = 'expired', true
 end
 
-if constantTimeEqual(storedHash, codeHash) then
-  finalize(recordKey, sendsKey, 'approved', nowArg, retention)
-  pushEvent(timelineKey, timelineRetention, now, 'check_valid')
-  pushEvent(timelineKey, timelineRetention, now, 'approved')
-  return reply(true, 'approved', true)
+if status == 'pending' then
+  if matches then
+    finalize(recordKey, sendsKey, 'approved', nowArg, retention)
+    pushEvent(timelineKey, timelineRetention, now, 'check_valid')
+    pushEvent(timelineKey, timelineRetention, now, 'approved')
+    return reply(true, 'approved', true)
+  end
+  countWrong(nil)
+  if attempts >= maxAttempts then
+    finalize(recordKey, sendsKey, 'locked', nowArg, retention)
+    pushEvent(timelineKey, timelineRetention, now, 'locked')
+    return reply(false, 'locked', true)
+  end
+  redis.call('HSET', recordKey, 'updatedAt', nowArg)
+  return reply(false, 'pending', false)
 end
 
-attempts = redis.call('HINCRBY', recordKey, 'attempts', 1)
-pushEvent(timelineKey, timelineRetention, now, 'check_invalid', { detail = { attempt = attempts } })
-if attempts >= maxAttempts then
-  finalize(recordKey, sendsKey, 'locked', nowArg, retention)
-  pushEvent(timelineKey, timelineRetention, now, 'locked')
-  return reply(false, 'locked', true)
+-- A final status; updatedAt stays the time it was reached. Only an approved verification with
+-- attempts left passes the right code.
+if matches then
+  return reply(status == 'approved' and attempts < maxAttempts, status, transitioned)
 end
-redis.call('HSET', recordKey, 'updatedAt', nowArg)
-return reply(false, 'pending', false)
+countWrong(status)
+return reply(false, status, transitioned)
