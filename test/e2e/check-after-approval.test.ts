@@ -142,7 +142,7 @@ describe('checks of a verification that is over, native API', () => {
     expect(await view(refused.body.id)).toMatchObject({ status: 'failed', remainingAttempts: 5 });
   });
 
-  it('by id: a wrong code against a canceled verification answers 200 canceled, and counts', async () => {
+  it('by id: any code against a canceled verification answers 200 canceled, and counts', async () => {
     const to = 'canceled-by-id@example.com';
     const created = await system.api('POST', '/v1/verifications', { to });
     const [mail] = await system.messagesFor(to);
@@ -155,6 +155,6 @@ describe('checks of a verification that is over, native API', () => {
       body: { id: created.body.id, valid: false, status: 'canceled', remainingAttempts: 4 },
     });
     const right = await system.api('POST', path, { code: mail?.code });
-    expect(right.body).toMatchObject({ valid: false, status: 'canceled', remainingAttempts: 4 });
+    expect(right.body).toMatchObject({ valid: false, status: 'canceled', remainingAttempts: 3 });
   });
 });

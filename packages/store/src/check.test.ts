@@ -82,7 +82,7 @@ describe('check', () => {
     expect(timeline.at(-1)).toMatchObject({ detail: { attempt: 5, status: 'approved' } });
   });
 
-  it('counts a wrong code against every final status, up to maxAttempts, and never the right code', async () => {
+  it('counts every check of a dead verification (expired, canceled, failed, locked), up to maxAttempts', async () => {
     const expired = newVerification({ expiresAt: T0 + 50 });
     const canceled = newVerification();
     const failed = newVerification();
@@ -100,10 +100,11 @@ describe('check', () => {
       transitioned: true,
     });
     for (const v of [canceled, failed]) {
-      expect(await store.check(v.id, RIGHT, T0 + 61)).toMatchObject({ valid: false, remainingAttempts: 5 });
+      // The right code no longer works, and counts like a guess: the count tells a guesser nothing.
+      expect(await store.check(v.id, RIGHT, T0 + 61)).toMatchObject({ valid: false, remainingAttempts: 4 });
       expect(await store.check(v.id, WRONG, T0 + 62)).toMatchObject({
         valid: false,
-        remainingAttempts: 4,
+        remainingAttempts: 3,
         transitioned: false,
       });
     }
@@ -114,8 +115,8 @@ describe('check', () => {
     });
 
     expect(await store.get(expired.id, T0 + 90)).toMatchObject({ status: 'expired', attempts: 5 });
-    expect(await store.get(canceled.id, T0 + 90)).toMatchObject({ status: 'canceled', attempts: 1 });
-    expect(await store.get(failed.id, T0 + 90)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await store.get(canceled.id, T0 + 90)).toMatchObject({ status: 'canceled', attempts: 2 });
+    expect(await store.get(failed.id, T0 + 90)).toMatchObject({ status: 'failed', attempts: 2 });
     expect(await store.get(locked.id, T0 + 90)).toMatchObject({ status: 'locked', attempts: 1 });
     const expiredTypes = (await store.timeline(expired.id)).map((e) => e.type);
     expect(expiredTypes).toEqual(['created', 'expired', ...Array<string>(5).fill('check_invalid')]);
@@ -167,7 +168,12 @@ describe('check', () => {
       status: 'expired',
       transitioned: false,
     });
-    expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['created', 'expired']);
+    expect((await store.timeline(v.id)).map((e) => e.type)).toEqual([
+      'created',
+      'expired',
+      'check_invalid',
+      'check_invalid',
+    ]);
     expect(await redis.hget(verificationKeys(prefix, v.id).record, 'status')).toBe('expired');
   });
 

@@ -4,8 +4,9 @@
   Every wrong code counts against the one `attempts` counter, whatever the status, so guesses are
   bounded over the verification's whole life and not just while it is pending; the counter stops at
   maxAttempts (a wrong code past it counts nothing and writes nothing). Each count appends one
-  'check_invalid' event, so the timeline grows by at most maxAttempts of them. The right code is never
-  counted.
+  'check_invalid' event, so the timeline grows by at most maxAttempts of them. The right code is
+  counted only where it no longer works (expired, locked, canceled, failed), so the count says nothing
+  about whether a guess was right.
 
   - pending, past expiresAt: becomes expired, then is answered as an expired one.
   - pending, hash matches: becomes approved.
@@ -13,7 +14,7 @@
   - approved, hash matches, attempts left: valid (an idempotent re-check; nothing is written).
   - approved, attempts used up: not valid, even with the right code; the status stays approved (that
     is what happened to the user), so the caller tells "over" from "approved" by `valid`.
-  - expired, locked, canceled, failed: not valid; a mismatch is counted (a locked one has none left).
+  - expired, locked, canceled, failed: not valid; every check is counted (a locked one has none left).
   Every move to a final status deletes the sealed code and plan and shortens the TTL of the record and
   its sends to the retention. Hashes are compared without an early exit.
 
@@ -99,9 +100,10 @@ if status == 'pending' then
 end
 
 -- A final status; updatedAt stays the time it was reached. Only an approved verification with
--- attempts left passes the right code.
-if matches then
-  return reply(status == 'approved' and attempts < maxAttempts, status, transitioned)
+-- attempts left passes the right code. On the other final statuses no code is right any more, so
+-- every check counts: were the right one spared, remainingAttempts would tell a guesser it was right.
+if matches and status == 'approved' then
+  return reply(attempts < maxAttempts, status, transitioned)
 end
 countWrong(status)
 return reply(false, status, transitioned)
