@@ -1,6 +1,6 @@
 import { engineEnv } from '@sendcode/engine';
 import { checkBrand } from '@sendcode/policy';
-import { coreEnv, optionalString, port } from '@sendcode/runtime';
+import { coreEnv, optionalString, port, signatureSecret } from '@sendcode/runtime';
 import { z } from 'zod';
 import { apiKeysSchema } from './auth.ts';
 
@@ -23,9 +23,9 @@ export const gatewayEnv = coreEnv.extend(engineEnv.shape).extend({
   CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   MAX_CHECK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Verifies Twilio's X-Twilio-Signature on status callbacks. */
-  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_AUTH_TOKEN: signatureSecret,
   /** Verifies Vonage's signed SMS receipts and the JWTs on voice events. */
-  VONAGE_SIGNATURE_SECRET: optionalString,
+  VONAGE_SIGNATURE_SECRET: signatureSecret,
   VONAGE_API_KEY: optionalString,
   VONAGE_API_SECRET: optionalString,
   DEFAULT_BRAND: z

@@ -1,0 +1,43 @@
+import { ConfigError, parseEnv } from '@sendcode/runtime';
+import { describe, expect, it } from 'vitest';
+import { gatewayEnv } from './config.ts';
+
+const base = {
+  REDIS_URL: 'redis://127.0.0.1:6390',
+  SENDCODE_SECRET: 's'.repeat(32),
+  SENDCODE_API_KEYS: JSON.stringify([{ name: 'acme', key: 'k'.repeat(24), scopes: ['verify'] }]),
+};
+/** A Twilio auth token as Twilio issues them: 32 hex digits. */
+const twilioToken = '0123456789abcdef'.repeat(2);
+
+/** The ConfigError message `parseEnv` throws for `env`, or '' when it parses. */
+function problems(env: Record<string, string>): string {
+  try {
+    parseEnv(gatewayEnv, { ...base, ...env });
+    return '';
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+}
+
+describe('gateway config: webhook signature secrets', () => {
+  it.each(['TWILIO_AUTH_TOKEN', 'VONAGE_SIGNATURE_SECRET'])('refuses a %s under 32 characters', (name) => {
+    const message = problems({ [name]: 'x'.repeat(31) });
+    expect(message).toContain(
+      `  ${name}: must be at least 32 characters (it verifies provider webhook signatures)`,
+    );
+    expect(message).not.toContain('x'.repeat(31));
+  });
+
+  it('accepts 32 characters (a real Twilio auth token) and more, and treats empty as unset', () => {
+    const config = parseEnv(gatewayEnv, {
+      ...base,
+      TWILIO_AUTH_TOKEN: twilioToken,
+      VONAGE_SIGNATURE_SECRET: 'v'.repeat(50),
+    });
+    expect(config.TWILIO_AUTH_TOKEN).toBe(twilioToken);
+    expect(config.VONAGE_SIGNATURE_SECRET).toBe('v'.repeat(50));
+    expect(parseEnv(gatewayEnv, { ...base, TWILIO_AUTH_TOKEN: '' }).TWILIO_AUTH_TOKEN).toBeUndefined();
+  });
+});
