@@ -27,7 +27,6 @@ export const gatewayEnv = coreEnv.extend(engineEnv.shape).extend({
   /** Verifies Vonage's signed SMS receipts and the JWTs on voice events. */
   VONAGE_SIGNATURE_SECRET: signatureSecret,
   VONAGE_API_KEY: optionalString,
-  VONAGE_API_SECRET: optionalString,
   DEFAULT_BRAND: z
     .string()
     .default('Sendcode')
