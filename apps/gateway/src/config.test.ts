@@ -41,3 +41,32 @@ describe('gateway config: webhook signature secrets', () => {
     expect(parseEnv(gatewayEnv, { ...base, TWILIO_AUTH_TOKEN: '' }).TWILIO_AUTH_TOKEN).toBeUndefined();
   });
 });
+
+describe('gateway config: PUBLIC_URL needs the secrets to verify the receipts it asks for', () => {
+  const publicUrl = { PUBLIC_URL: 'https://verify.example.com' };
+  const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` };
+  const vonage = { VONAGE_API_KEY: 'abcd1234' };
+
+  it('refuses Twilio without TWILIO_AUTH_TOKEN, Vonage without VONAGE_SIGNATURE_SECRET, naming each', () => {
+    expect(problems({ ...publicUrl, ...twilio })).toBe(
+      'invalid configuration:\n' +
+        '  TWILIO_AUTH_TOKEN: is required when PUBLIC_URL and TWILIO_ACCOUNT_SID are set (without it every Twilio receipt is refused and every SMS and call fails over)',
+    );
+    const both = problems({ ...publicUrl, ...twilio, ...vonage });
+    expect(both).toContain('  TWILIO_AUTH_TOKEN: is required when PUBLIC_URL and TWILIO_ACCOUNT_SID are set');
+    expect(both).toContain(
+      '  VONAGE_SIGNATURE_SECRET: is required when PUBLIC_URL and VONAGE_API_KEY are set',
+    );
+  });
+
+  it('starts when every provider in use can be verified, or none is (email only)', () => {
+    const secrets = { TWILIO_AUTH_TOKEN: twilioToken, VONAGE_SIGNATURE_SECRET: 'v'.repeat(32) };
+    expect(problems({ ...publicUrl, ...twilio, ...vonage, ...secrets })).toBe('');
+    expect(problems({ ...publicUrl, ...twilio, TWILIO_AUTH_TOKEN: twilioToken })).toBe('');
+    expect(problems(publicUrl)).toBe('');
+  });
+
+  it('asks nothing without PUBLIC_URL: the workers then ask for no receipts', () => {
+    expect(problems({ ...twilio, ...vonage })).toBe('');
+  });
+});
