@@ -168,9 +168,12 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const path = `/webhooks/twilio/status?ref=${id}.1`;
     const body = new URLSearchParams(twilioParams()).toString();
     expect((await post(path, body, form)).status).toBe(401);
-    const forged = await post(path, body, { ...form, 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' });
-    expect(forged.status).toBe(403);
-    expect(await forged.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    // A signature of the wrong length, then one of the right length (28 base64 characters) that is wrong.
+    for (const wrong of ['bm90IGEgc2lnbmF0dXJl', `${'A'.repeat(27)}=`]) {
+      const forged = await post(path, body, { ...form, 'x-twilio-signature': wrong });
+      expect(forged.status).toBe(403);
+      expect(await forged.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    }
     // Signed for another URL (another verification's ref): the signature covers the URL.
     const signature = twilio.getExpectedTwilioSignature(
       system.env.TWILIO_AUTH_TOKEN ?? '',
@@ -191,8 +194,13 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     };
     const json = { 'content-type': 'application/json' };
     expect((await post('/webhooks/vonage/sms', JSON.stringify(params), json)).status).toBe(401);
-    const wrong = { ...params, sig: vonageSig(params, 'not-the-secret') };
-    expect((await post('/webhooks/vonage/sms', JSON.stringify(wrong), json)).status).toBe(403);
+    // Signed with another secret; too short; the right length but wrong; 64 characters but 128 bytes.
+    const sigs = [vonageSig(params, 'x'.repeat(32)), 'abc', '0'.repeat(64), 'é'.repeat(64)];
+    for (const sig of sigs) {
+      const wrong = await post('/webhooks/vonage/sms', JSON.stringify({ ...params, sig }), json);
+      expect(wrong.status).toBe(403);
+      expect(await wrong.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    }
     const stale = { ...params, timestamp: String(Math.floor(Date.now() / 1000) - 3_600) };
     const staleSigned = { ...stale, sig: vonageSig(stale, secret) };
     expect((await post('/webhooks/vonage/sms', JSON.stringify(staleSigned), json)).status).toBe(403);
@@ -205,8 +213,13 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const path = `/webhooks/vonage/voice?ref=${id}.1`;
     const json = { 'content-type': 'application/json' };
     expect((await post(path, event, json)).status).toBe(401);
-    const wrongKey = { ...json, authorization: `Bearer ${vonageJwt(event, 'not-the-secret')}` };
+    const wrongKey = { ...json, authorization: `Bearer ${vonageJwt(event, 'x'.repeat(32))}` };
     expect((await post(path, event, wrongKey)).status).toBe(403);
+    // Correctly signed, but its payload_hash has as many characters as a hash and more bytes.
+    const odd = vonageJwt(event, secret, { payload_hash: 'é'.repeat(64) });
+    const oddHash = await post(path, event, { ...json, authorization: `Bearer ${odd}` });
+    expect(oddHash.status).toBe(403);
+    expect(await oddHash.json()).toMatchObject({ error: { code: 'invalid_signature' } });
     const tampered = JSON.stringify({ uuid: 'x', status: 'busy' });
     const signedOther = { ...json, authorization: `Bearer ${vonageJwt(event, secret)}` };
     expect((await post(path, tampered, signedOther)).status).toBe(403);
@@ -252,7 +265,7 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const metrics = await (await fetch(`${system.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/sendcode_webhook_rejected_total\{provider="twilio",reason="replayed"\} 1\b/);
     expect(metrics).toMatch(
-      /sendcode_webhook_rejected_total\{provider="twilio",reason="invalid_signature"\} 2\b/,
+      /sendcode_webhook_rejected_total\{provider="twilio",reason="invalid_signature"\} 3\b/,
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     const view = (await system.api('GET', `/v1/verifications/${id}`)).body;

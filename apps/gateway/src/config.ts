@@ -1,11 +1,10 @@
 import { engineEnv } from '@sendcode/engine';
 import { checkBrand } from '@sendcode/policy';
-import { coreEnv, optionalString, port } from '@sendcode/runtime';
+import { coreEnv, optionalString, port, signatureSecret } from '@sendcode/runtime';
 import { z } from 'zod';
 import { apiKeysSchema } from './auth.ts';
 
-/** Everything the gateway reads from its environment, validated once at boot. */
-export const gatewayEnv = coreEnv.extend(engineEnv.shape).extend({
+const gatewayFields = coreEnv.extend(engineEnv.shape).extend({
   PORT: port(8080),
   HOST: z.string().default('127.0.0.1'),
   /** With VONAGE_API_KEY, only tells whether a real provider is configured (`sendcode_config_warnings`). */
@@ -24,15 +23,48 @@ export const gatewayEnv = coreEnv.extend(engineEnv.shape).extend({
   CODE_LENGTH: z.coerce.number().int().min(4).max(10).default(6),
   CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   MAX_CHECK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Set when Twilio is in use: the gateway never calls Twilio, but must verify its receipts. */
+  TWILIO_ACCOUNT_SID: optionalString,
   /** Verifies Twilio's X-Twilio-Signature on status callbacks. */
-  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_AUTH_TOKEN: signatureSecret,
   /** Verifies Vonage's signed SMS receipts and the JWTs on voice events. */
-  VONAGE_SIGNATURE_SECRET: optionalString,
+  VONAGE_SIGNATURE_SECRET: signatureSecret,
+  /** Set when Vonage is in use. */
   VONAGE_API_KEY: optionalString,
-  VONAGE_API_SECRET: optionalString,
   DEFAULT_BRAND: z
     .string()
     .default('Sendcode')
     .refine((brand) => checkBrand(brand).ok, 'must be a plain name (no links, at most 30 characters)'),
 });
+
+/** Each provider's account variable, and the secret its receipts are verified with. */
+const RECEIPT_SECRETS = [
+  { provider: 'Twilio', account: 'TWILIO_ACCOUNT_SID', secret: 'TWILIO_AUTH_TOKEN' },
+  { provider: 'Vonage', account: 'VONAGE_API_KEY', secret: 'VONAGE_SIGNATURE_SECRET' },
+] as const;
+
+/**
+ * With PUBLIC_URL set the workers ask every provider they send with for receipts at this gateway. A
+ * receipt it cannot verify is refused, so every SMS and call would wait out its receipt timeout and
+ * fail over: refuse to start instead. A provider is in use when its account variable is set, as the
+ * workers decide it; the sandbox is configured through the same variables, so it is no exception.
+ */
+function requireReceiptSecrets(env: z.output<typeof gatewayFields>, ctx: z.RefinementCtx): void {
+  if (!env.PUBLIC_URL) return;
+  for (const { provider, account, secret } of RECEIPT_SECRETS) {
+    if (!env[account] || env[secret]) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [secret],
+      message: `is required when PUBLIC_URL and ${account} are set (without it every ${provider} receipt is refused and every SMS and call fails over)`,
+    });
+  }
+}
+
+/**
+ * Everything the gateway reads from its environment, validated once at boot. Give it the same
+ * provider variables as the workers: TWILIO_ACCOUNT_SID and VONAGE_API_KEY tell it which providers
+ * are in use, and so which receipts it must be able to verify.
+ */
+export const gatewayEnv = gatewayFields.superRefine(requireReceiptSecrets);
 export type GatewayEnv = z.infer<typeof gatewayEnv>;

@@ -26,8 +26,11 @@ export {
 } from './provider-env.ts';
 export type { SandboxEndpoint, SandboxRequestCounts } from './requests.ts';
 
-/** The Vonage signature secret the sandbox signs receipts with unless told otherwise. */
-export const DEFAULT_VONAGE_SIGNATURE_SECRET = 'sandbox-signature-secret';
+/**
+ * The Vonage signature secret the sandbox signs receipts with unless told otherwise: long enough for
+ * the gateway, which refuses signature secrets under 32 characters.
+ */
+export const DEFAULT_VONAGE_SIGNATURE_SECRET = 'sandbox-vonage-signature-secret-not-for-production';
 
 /** Where to listen, and how receipts are sent. Port 0 asks for an ephemeral port (what tests use). */
 export interface SandboxOptions {

@@ -1,4 +1,4 @@
-import { parseEnv, port } from '@sendcode/runtime';
+import { parseEnv, port, signatureSecret } from '@sendcode/runtime';
 import { z } from 'zod';
 import { DEFAULT_VONAGE_SIGNATURE_SECRET, startSandbox } from './index.ts';
 
@@ -8,7 +8,7 @@ const env = parseEnv(
     SANDBOX_PORT: port(4010),
     SANDBOX_SMTP_PORT: port(2525),
     SANDBOX_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(50),
-    VONAGE_SIGNATURE_SECRET: z.string().min(1).default(DEFAULT_VONAGE_SIGNATURE_SECRET),
+    VONAGE_SIGNATURE_SECRET: signatureSecret,
   }),
 );
 
@@ -17,7 +17,7 @@ const sandbox = await startSandbox({
   httpPort: env.SANDBOX_PORT,
   smtpPort: env.SANDBOX_SMTP_PORT,
   receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS,
-  vonageSignatureSecret: env.VONAGE_SIGNATURE_SECRET,
+  vonageSignatureSecret: env.VONAGE_SIGNATURE_SECRET ?? DEFAULT_VONAGE_SIGNATURE_SECRET,
 });
 console.log(
   `sandbox: http ${sandbox.httpUrl} (Twilio, Vonage, /messages, /faults, /requests), smtp ${env.SANDBOX_HOST}:${sandbox.smtpPort}`,

@@ -1,6 +1,10 @@
+import { providerBaseUrl } from '@sendcode/channels';
 import { engineEnv } from '@sendcode/engine';
 import { coreEnv, optionalString, port } from '@sendcode/runtime';
 import { z } from 'zod';
+
+/** A provider API base URL override: https, or http to this machine only (the sandbox). */
+const baseUrl = optionalString.pipe(providerBaseUrl.optional());
 
 const providerList = (fallback: string) =>
   z
@@ -31,14 +35,14 @@ export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM: optionalString,
-  TWILIO_API_BASE_URL: optionalString,
+  TWILIO_API_BASE_URL: baseUrl,
   VONAGE_API_KEY: optionalString,
   VONAGE_API_SECRET: optionalString,
   VONAGE_APPLICATION_ID: optionalString,
   /** The PEM itself, or a path to a file holding it. */
   VONAGE_PRIVATE_KEY: optionalString,
   VONAGE_FROM: optionalString,
-  VONAGE_REST_HOST: optionalString,
-  VONAGE_API_HOST: optionalString,
+  VONAGE_REST_HOST: baseUrl,
+  VONAGE_API_HOST: baseUrl,
 });
 export type WorkersEnv = z.infer<typeof workersEnv>;

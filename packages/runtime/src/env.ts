@@ -26,6 +26,15 @@ export const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/**
+ * An optional secret that provider webhook signatures are made with (Twilio's auth token, Vonage's
+ * signature secret). One captured signed request lets anyone test guesses offline, so a short secret
+ * is refused at boot; 32 characters is what Twilio's own auth tokens have.
+ */
+export const signatureSecret = optionalString.pipe(
+  z.string().min(32, 'must be at least 32 characters (it verifies provider webhook signatures)').optional(),
+);
+
 /** Settings every Sendcode process needs to reach shared state. */
 export const coreEnv = z.object({
   /** One Redis (`redis://`, `rediss://`) or a cluster's seed nodes (`redis+cluster://h1:7000,h2:7001`). */

@@ -19,7 +19,8 @@ const CALL_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
 
 /**
  * `POST /webhooks/twilio/status`: message and call status callbacks, authenticated with the twilio
- * package's own `validateRequest` (HMAC-SHA1 over our public URL and the posted parameters).
+ * package's own `validateRequest` (HMAC-SHA1 over our public URL and the posted parameters), which
+ * compares in constant time and refuses a signature of another length without throwing.
  */
 export function twilioStatus(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {

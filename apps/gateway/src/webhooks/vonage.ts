@@ -1,10 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { AlgorithmTypes, Auth } from '@vonage/auth';
+import { createHash } from 'node:crypto';
 import { verifySignature } from '@vonage/jwt';
-import { SMS } from '@vonage/sms';
 import type { RequestHandler } from 'express';
 import type { GatewayDeps } from '../deps.ts';
 import { badSignature, receive, unsigned } from './receive.ts';
+import { constantTimeEqual, isVonageSmsSignature } from './vonage-signature.ts';
 
 /** Signed requests older (or newer) than this are refused, so a captured one cannot be replayed later. */
 const MAX_SKEW_SECONDS = 300;
@@ -27,27 +26,17 @@ const CALL_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
 };
 
 /**
- * `POST /webhooks/vonage/sms`: signed delivery receipts. `sig` is checked with @vonage/sms's own
- * `verifySignature` (HMAC-SHA256 over the sorted parameters), and `timestamp` must be recent.
+ * `POST /webhooks/vonage/sms`: signed delivery receipts. `sig` (HMAC-SHA256 over the sorted
+ * parameters) is compared in constant time, and `timestamp` must be recent.
  */
 export function vonageSms(deps: GatewayDeps): RequestHandler {
   const secret = deps.config.VONAGE_SIGNATURE_SECRET;
-  const verifier = new SMS(
-    new Auth({
-      apiKey: deps.config.VONAGE_API_KEY ?? 'unset',
-      apiSecret: deps.config.VONAGE_API_SECRET ?? 'unset',
-    }),
-  );
   return async (req, res) => {
     const params = stringParams(req.body);
     const sig = params.sig;
     if (!sig || !params.timestamp) throw unsigned();
     const age = Math.abs(deps.now() / 1000 - Number(params.timestamp));
-    if (
-      !secret ||
-      !(age <= MAX_SKEW_SECONDS) ||
-      !verifier.verifySignature(sig, params, secret, AlgorithmTypes.sha256hmac)
-    ) {
+    if (!secret || !(age <= MAX_SKEW_SECONDS) || !isVonageSmsSignature(sig, params, secret)) {
       throw badSignature();
     }
     const status = SMS_STATUS[params.status ?? ''];
@@ -83,7 +72,8 @@ export function vonageVoice(deps: GatewayDeps): RequestHandler {
       !claims ||
       typeof claims.jti !== 'string' ||
       !(age <= MAX_SKEW_SECONDS) ||
-      !sameHex(claims.payload_hash, hash)
+      typeof claims.payload_hash !== 'string' ||
+      !constantTimeEqual(claims.payload_hash, hash)
     ) {
       throw badSignature();
     }
@@ -120,12 +110,4 @@ function parseJson(raw: Buffer): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-function sameHex(claimed: unknown, actual: string): boolean {
-  return (
-    typeof claimed === 'string' &&
-    claimed.length === actual.length &&
-    timingSafeEqual(Buffer.from(claimed), Buffer.from(actual))
-  );
 }

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { z } from 'zod';
-import { timeoutMs } from '../config.ts';
+import { providerBaseUrl, timeoutMs } from '../config.ts';
 
 /** Twilio credentials and sender, shared by the SMS and voice adapters. */
 export const twilioConfigSchema = z.object({
@@ -9,7 +9,7 @@ export const twilioConfigSchema = z.object({
   /** E.164 number (or alphanumeric sender ID, for SMS where the country allows it). */
   from: z.string().min(1),
   /** Where the REST API lives. Unset for the real service; the sandbox's URL in tests and demos. */
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  baseUrl: providerBaseUrl.optional(),
   timeoutMs,
 });
 export type TwilioConfig = z.input<typeof twilioConfigSchema>;

@@ -1,9 +1,7 @@
 import { Auth } from '@vonage/auth';
 import { Vonage } from '@vonage/server-sdk';
 import { z } from 'zod';
-import { timeoutMs } from '../config.ts';
-
-const host = z.url({ protocol: /^https?$/ });
+import { providerBaseUrl, timeoutMs } from '../config.ts';
 
 /** Vonage SMS API credentials (api key and secret) and sender (number or alphanumeric ID). */
 export const vonageSmsConfigSchema = z.object({
@@ -11,7 +9,7 @@ export const vonageSmsConfigSchema = z.object({
   apiSecret: z.string().min(1),
   from: z.string().min(1),
   /** The SMS API's host, `https://rest.nexmo.com` when unset; the sandbox's URL in tests and demos. */
-  restHost: host.optional(),
+  restHost: providerBaseUrl.optional(),
   timeoutMs,
 });
 export type VonageSmsConfig = z.input<typeof vonageSmsConfigSchema>;
@@ -23,7 +21,7 @@ export const vonageVoiceConfigSchema = z.object({
   /** The caller number. Vonage refuses a call from anything but a number of the account (HTTP 400). */
   from: z.string().min(1),
   /** The Voice API's host, `https://api.nexmo.com` when unset; the sandbox's URL in tests and demos. */
-  apiHost: host.optional(),
+  apiHost: providerBaseUrl.optional(),
   timeoutMs,
 });
 export type VonageVoiceConfig = z.input<typeof vonageVoiceConfigSchema>;
