@@ -3,6 +3,7 @@ import {
   type ChannelName,
   createKeyRing,
   DEFAULT_SETTINGS,
+  diagnose,
   hashCode,
   type KeyRing,
   maskDestination,
@@ -253,6 +254,21 @@ async function metric(h: Harness, name: string, labels: Record<string, string>):
   return found?.value ?? 0;
 }
 
+/** What support would read for the verification: its diagnosis from the stored record, sends and timeline. */
+async function diagnosisOf(h: Harness, id: string) {
+  const record = await h.store.get(id, Date.now());
+  if (!record) throw new Error('verification is gone');
+  return diagnose({
+    status: record.status,
+    sends: await h.store.sends(id),
+    timeline: await h.store.timeline(id),
+    now: Date.now(),
+    expiresAt: record.expiresAt,
+    attempts: record.attempts,
+    maxAttempts: record.maxAttempts,
+  });
+}
+
 describe('an adapter that rejects with something that is not an Error', () => {
   it.each([
     ['a string', 'boom'],
@@ -313,6 +329,7 @@ describe('an adapter that rejects with something that is not an Error', () => {
     expect(broken.calls()).toBe(1);
     await nothingQueued(h, id);
     expect(h.logs.find((line) => line.includes('"adapter_error"'))).toContain('rejected with string');
+    expect((await diagnosisOf(h, id)).code).toBe('adapter_error');
   });
 
   it('an adapter that resolves without a provider message id fails that send as adapter_error', async () => {
@@ -385,6 +402,7 @@ describe('a send whose sealed values cannot be opened', () => {
     ).toBe(1);
     // The log tells an operator which key is missing, and nothing of what the record holds.
     expect(h.logs.find((line) => line.includes('"open_failed"'))).toContain('not on the key ring');
+    expect((await diagnosisOf(h, id)).code).toBe('code_unreadable');
     // Nothing was charged: the failure came before any provider was paid.
     expect(await createSpendLedger({ redis, prefix: h.prefix }).spent('acme', spendDay(Date.now()))).toBe(0);
   });
@@ -466,5 +484,6 @@ describe('a send that cannot be rendered', () => {
       }),
     ).toBe(1);
     expect(h.logs.find((line) => line.includes('"render_failed"'))).toContain('brand cannot be used');
+    expect((await diagnosisOf(h, id)).code).toBe('message_unrenderable');
   });
 });
