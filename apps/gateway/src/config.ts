@@ -7,7 +7,7 @@ import { apiKeysSchema } from './auth.ts';
 const gatewayFields = coreEnv.extend(engineEnv.shape).extend({
   PORT: port(8080),
   HOST: z.string().default('127.0.0.1'),
-  /** With VONAGE_API_KEY, only tells whether a real provider is configured (`sendcode_config_warnings`). */
+  /** Set when Twilio is in use: the gateway never calls Twilio, but verifies its receipts and warns on toll-fraud exposure. */
   TWILIO_ACCOUNT_SID: optionalString,
   SENDCODE_API_KEYS: z
     .string({ error: 'is required: a JSON array of {"name","key","scopes"}' })
@@ -23,8 +23,6 @@ const gatewayFields = coreEnv.extend(engineEnv.shape).extend({
   CODE_LENGTH: z.coerce.number().int().min(4).max(10).default(6),
   CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   MAX_CHECK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  /** Set when Twilio is in use: the gateway never calls Twilio, but must verify its receipts. */
-  TWILIO_ACCOUNT_SID: optionalString,
   /** Verifies Twilio's X-Twilio-Signature on status callbacks. */
   TWILIO_AUTH_TOKEN: signatureSecret,
   /** Verifies Vonage's signed SMS receipts and the JWTs on voice events. */

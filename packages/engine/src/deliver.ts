@@ -1,15 +1,17 @@
-import { type Channel, type DeliveryErrorKind, isDeliveryError } from '@sendcode/channels';
+import { type Channel, type Delivery, type DeliveryErrorKind, isDeliveryError } from '@sendcode/channels';
 import {
   type ChannelName,
   canRetry,
   clientSettings,
   emailFailoverMs,
+  type FailoverReason,
   type MessageContext,
+  type MessageFor,
   maskDestination,
-  openWith,
   type PlanStep,
   parseDestination,
   renderMessage,
+  type SendFailure,
   sendCost,
 } from '@sendcode/policy';
 import { BACKOFF_JITTER, type DeliveryJob, spendDay, type VerificationRecord } from '@sendcode/store';
@@ -17,22 +19,31 @@ import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import { sendReference, statusCallbackUrl } from './callbacks.ts';
 import type { SenderDeps } from './deps.ts';
 import { type FailedSend, failover } from './failover.ts';
-import type { SendResultLabel } from './metrics.ts';
+import { NO_PROVIDER, type SendResultLabel } from './metrics.ts';
+import { openSend } from './open-send.ts';
 
-const RESULT_LABEL: Record<DeliveryErrorKind, SendResultLabel> = {
+/** What a provider call can end in, short of being accepted. */
+type CallFailure = DeliveryErrorKind | 'adapter_error';
+
+const RESULT_LABEL: Record<CallFailure, SendResultLabel> = {
   retryable: 'retryable_error',
   rate_limited: 'retryable_error',
   permanent: 'permanent_error',
   blocked: 'permanent_error',
+  adapter_error: 'permanent_error',
 };
 
 /** How long a channel's queue pauses when every provider answered "slow down". */
 const RATE_LIMIT_PAUSE_MS = 1_000;
 
 /**
- * The delivery job processor. For one send of one verification it tries the channel's providers in
- * order, skipping any whose circuit is open, and stops at the first that accepts:
+ * The delivery job processor. For one send of one verification it opens the sealed plan and code,
+ * renders the message, then tries the channel's providers in order, skipping any whose circuit is
+ * open, and stops at the first that accepts:
  *
+ * - a send that cannot be opened or rendered, or an adapter that breaks its contract (`SendFailure`)
+ *   → next plan step at once, or the verification fails: each would fail the same way on every retry,
+ *   and a job left to fail inside BullMQ would leave the verification pending with nothing to show;
  * - `permanent` (the destination cannot take this channel) → next plan step at once; trying another
  *   provider would only pay twice for the same refusal;
  * - `retryable` or `blocked` → the next provider; when all have failed, BullMQ retries the job with
@@ -48,14 +59,14 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
  * and before `markAccepted` ran: that send goes out twice, with the same code.
  */
 export function createDeliveryProcessor(deps: SenderDeps) {
-  const { store, ring, logger, config } = deps;
+  const { store, ring, logger } = deps;
 
   return async function deliver(job: Job<DeliveryJob>): Promise<void> {
-    const { verificationId, send } = job.data;
+    const { verificationId, send, step } = job.data;
     // Perf (bench/README.md): the record, the send and the sealed plan come in one round trip.
     const view = await store.forDelivery(verificationId, send, deps.now());
     const record = view?.record;
-    if (record?.status !== 'pending' || !view?.sealedPlan || !record.sealedCode) {
+    if (!view || record?.status !== 'pending') {
       logger.debug({ verificationId, status: record?.status ?? 'gone' }, 'nothing to send');
       return;
     }
@@ -63,22 +74,97 @@ export function createDeliveryProcessor(deps: SenderDeps) {
       logger.debug({ verificationId, send }, 'send superseded or already accepted');
       return;
     }
-    const plan = JSON.parse(openWith(ring, view.sealedPlan, { verificationId, field: 'plan' })) as PlanStep[];
-    const target = plan[job.data.step];
-    if (!target) throw new UnrecoverableError(`plan has no step ${job.data.step}`);
-    const templates = clientSettings(config.settings, record.client).templates;
-    const context: MessageContext = {
-      code: openWith(ring, record.sealedCode, { verificationId, field: 'code' }),
-      brand: record.brand,
-      locale: record.locale,
-      ttlSeconds: Math.max(1, Math.floor((record.expiresAt - deps.now()) / 1000)),
-      purpose: record.purpose,
-      senderName: templates.senderName,
-      webOtpOrigin: templates.webOtpOrigin,
-      url: templates.url,
-    };
-    await sendStep(deps, job, record, plan, target.channel, target.to, context);
+    const opened = openSend(ring, verificationId, view.sealedPlan, record.sealedCode, step);
+    if (!opened.ok) {
+      // The record and the sends document are two reads: a verification that reached a final status
+      // between them has lost its sealed plan, which is no failure of this send.
+      const current = opened.why === 'missing' ? await store.get(verificationId, deps.now()) : record;
+      if (current?.status !== 'pending') return;
+      const { what, why } = opened;
+      const masked = record.planMasked[step];
+      const channel = masked?.channel ?? record.channel;
+      logger.warn({ verificationId, send, step, channel, kind: 'open_failed', what, why }, 'send failed');
+      return failUnsent(deps, job, 'open_failed', channel, masked?.to);
+    }
+    const { plan, target, code } = opened;
+    const rendered = render(target.channel, messageContext(deps, record, code));
+    if (!rendered.ok) {
+      const { channel } = target;
+      const { why } = rendered;
+      logger.warn({ verificationId, send, step, channel, kind: 'render_failed', why }, 'send failed');
+      return failUnsent(deps, job, 'render_failed', channel, maskDestination(target.to));
+    }
+    await sendStep(deps, job, record, plan, target.channel, target.to, rendered.message);
   };
+}
+
+function messageContext(deps: SenderDeps, record: VerificationRecord, code: string): MessageContext {
+  const templates = clientSettings(deps.config.settings, record.client).templates;
+  return {
+    code,
+    brand: record.brand,
+    locale: record.locale,
+    ttlSeconds: Math.max(1, Math.floor((record.expiresAt - deps.now()) / 1000)),
+    purpose: record.purpose,
+    senderName: templates.senderName,
+    webOtpOrigin: templates.webOtpOrigin,
+    url: templates.url,
+  };
+}
+
+/**
+ * The message, or why the templates refused it. `renderMessage` throws RangeError naming the field
+ * and the rule it broke, never the value, so its message is safe to log; anything else is a bug
+ * known by its name only.
+ */
+function render<C extends ChannelName>(channel: C, context: MessageContext) {
+  try {
+    return { ok: true, message: renderMessage(channel, context) } as const;
+  } catch (error) {
+    const why = error instanceof RangeError ? error.message : error instanceof Error ? error.name : 'unknown';
+    return { ok: false, why } as const;
+  }
+}
+
+/**
+ * Fails a send that never reached a provider (its sealed values could not be opened, or its
+ * message not rendered): counted against no provider, on the timeline with its reason, and the
+ * plan moves on. Nothing was charged yet, so nothing is refunded.
+ */
+async function failUnsent(
+  deps: SenderDeps,
+  job: Job<DeliveryJob>,
+  kind: Extract<SendFailure, 'open_failed' | 'render_failed'>,
+  channel: ChannelName,
+  maskedTo: string | undefined,
+): Promise<never> {
+  const { verificationId, step, send } = job.data;
+  deps.metrics.attempt(channel, NO_PROVIDER, 'permanent_error');
+  deps.metrics.delivery(channel, NO_PROVIDER, 'failed');
+  await deps.store.appendEvent(verificationId, {
+    type: 'send_failed',
+    at: deps.now(),
+    step,
+    channel,
+    ...(maskedTo === undefined ? {} : { to: maskedTo }),
+    detail: { kind, attempt: job.attemptsMade + 1 },
+  });
+  return moveOn(deps, { verificationId, send, step, channel }, 'permanent_error', `${channel}: ${kind}`);
+}
+
+/**
+ * Gives up on this send for good and moves the plan on: its next step, or the verification fails
+ * when none is left. Throws UnrecoverableError, so BullMQ does not run the job again.
+ */
+async function moveOn(
+  deps: SenderDeps,
+  failed: FailedSend,
+  reason: FailoverReason,
+  why: string,
+): Promise<never> {
+  await deps.store.markSendFailed(failed.verificationId, failed.send, deps.now());
+  await failover(deps, failed, reason, { failWhenExhausted: true });
+  throw new UnrecoverableError(why);
 }
 
 /** Generic over the channel so the adapters and the rendered message are known to match. */
@@ -89,13 +175,12 @@ async function sendStep<C extends ChannelName>(
   plan: readonly PlanStep[],
   channel: C,
   to: string,
-  context: MessageContext,
+  message: MessageFor<C>,
 ): Promise<void> {
   const { store, circuit, metrics, config } = deps;
   const { verificationId, step, send } = job.data;
   const failed: FailedSend = { verificationId, send, step, channel };
   const attempt = job.attemptsMade + 1;
-  const message = renderMessage(channel, context);
   const reference = sendReference(verificationId, send);
   const charge = await chargeSpend(deps, record, channel, to);
   if (!charge) {
@@ -120,7 +205,7 @@ async function sendStep<C extends ChannelName>(
   const attemptOn = async (
     adapter: Channel<C>,
     force: boolean,
-  ): Promise<'sent' | 'skipped' | DeliveryErrorKind> => {
+  ): Promise<'sent' | 'skipped' | Exclude<DeliveryErrorKind, 'permanent'>> => {
     const provider = adapter.provider;
     const breaker = `${provider}:${channel}` as const;
     const where = { step, channel, provider, to: maskDestination(to) } as const;
@@ -135,8 +220,8 @@ async function sendStep<C extends ChannelName>(
     }
     const callback = statusCallbackUrl(config.publicUrl, provider, channel, reference);
     const delivery = { to, message, reference, ...(callback ? { statusCallbackUrl: callback } : {}) };
-    const sent = await adapter.send(delivery).catch((error: unknown) => error as Error);
-    if (!(sent instanceof Error)) {
+    const answer = await call(adapter, delivery);
+    if (answer.ok) {
       // Record first: from here on a re-run of this job sends nothing, and receipts can match.
       // Perf: the circuit's success and the receipt timeout go out with markAccepted (one round trip,
       // not three); Redis still runs markAccepted first, as all share one connection and it is sent
@@ -148,7 +233,7 @@ async function sendStep<C extends ChannelName>(
           type: 'sent',
           at: deps.now(),
           ...where,
-          detail: { providerMessageId: sent.providerMessageId, attempt },
+          detail: { providerMessageId: answer.providerMessageId, attempt },
         }),
         circuit.record(breaker, 'success', deps.now()),
         waitMs === undefined ? undefined : deps.receiptDue.schedule(job.data, deps.now() + waitMs),
@@ -158,21 +243,25 @@ async function sendStep<C extends ChannelName>(
       return 'sent';
     }
 
-    const kind: DeliveryErrorKind = isDeliveryError(sent) ? sent.kind : 'retryable';
-    const providerCode = isDeliveryError(sent) ? sent.providerCode : undefined;
+    const { kind, providerCode, broke } = answer;
     metrics.attempt(channel, provider, RESULT_LABEL[kind]);
-    // A refused destination says nothing about the provider's health; a 429 is not an outage.
-    if (kind === 'retryable' || kind === 'blocked') await circuit.record(breaker, 'failure', deps.now());
+    // A refused destination says nothing about the provider's health; a 429 is not an outage. A
+    // broken adapter is this provider's path failing, so its circuit hears of it.
+    if (kind === 'retryable' || kind === 'blocked' || kind === 'adapter_error')
+      await circuit.record(breaker, 'failure', deps.now());
     else if (kind === 'permanent') await circuit.record(breaker, 'success', deps.now());
-    deps.logger.warn({ verificationId, send, channel, provider, kind, providerCode, attempt }, 'send failed');
+    deps.logger.warn(
+      { verificationId, send, channel, provider, kind, providerCode, attempt, broke },
+      'send failed',
+    );
     const detail = { kind, attempt, ...(providerCode ? { providerCode } : {}) };
     await store.appendEvent(verificationId, { type: 'send_failed', at: deps.now(), ...where, detail });
-    if (kind === 'permanent') {
+    if (kind === 'permanent' || kind === 'adapter_error') {
+      // Neither would go better on a retry. A broken adapter may have handed the message over before
+      // it broke, so the next step may make a second send of the same code; never none.
       await charge.refund();
       metrics.delivery(channel, provider, 'failed');
-      await store.markSendFailed(verificationId, send, deps.now());
-      await failover(deps, failed, 'permanent_error', { failWhenExhausted: true });
-      throw new UnrecoverableError(`${provider} ${channel}: permanent error`);
+      return moveOn(deps, failed, 'permanent_error', `${provider} ${channel}: ${kind}`);
     }
     if (adapter !== adapters.at(-1)) metrics.failover(channel, channel, 'provider_error');
     return kind;
@@ -184,7 +273,7 @@ async function sendStep<C extends ChannelName>(
     await failover(deps, failed, 'circuit_open', { failWhenExhausted: true });
     throw new UnrecoverableError(`${channel}: no provider is configured`);
   }
-  const kinds: DeliveryErrorKind[] = [];
+  const kinds: Exclude<DeliveryErrorKind, 'permanent'>[] = [];
   const tryAll = async (force: boolean) => {
     for (const adapter of adapters) {
       const result = await attemptOn(adapter, force);
@@ -220,9 +309,39 @@ async function sendStep<C extends ChannelName>(
     expiresAt: record.expiresAt,
   });
   if (retry) throw new Error(`${channel}: every provider failed (${kinds.join(', ')}); retrying`);
-  await store.markSendFailed(verificationId, send, deps.now());
-  await failover(deps, failed, 'retries_exhausted', { failWhenExhausted: true });
-  throw new UnrecoverableError(`${channel}: retries exhausted`);
+  await moveOn(deps, failed, 'retries_exhausted', `${channel}: retries exhausted`);
+}
+
+/** An adapter's answer: accepted with the provider's message id, or how the call failed. */
+type CallAnswer =
+  | { readonly ok: true; readonly providerMessageId: string }
+  | {
+      readonly ok: false;
+      readonly kind: CallFailure;
+      readonly providerCode?: string | undefined;
+      /** For `adapter_error`, how the contract was broken, safe to log: never the value itself. */
+      readonly broke?: string;
+    };
+
+/**
+ * Calls an adapter and reads its answer by the Channel contract: a DeliveryError says what kind of
+ * failure it was; any other Error is taken as retryable (the adapter did not classify it). A
+ * rejection with something that is not an Error, or a result without a provider message id, is the
+ * adapter breaking the contract (`adapter_error`): what it holds is unknown, and may be a destination.
+ */
+async function call<C extends ChannelName>(adapter: Channel<C>, delivery: Delivery<C>): Promise<CallAnswer> {
+  let result: unknown;
+  try {
+    result = await adapter.send(delivery);
+  } catch (error) {
+    if (isDeliveryError(error)) return { ok: false, kind: error.kind, providerCode: error.providerCode };
+    if (error instanceof Error) return { ok: false, kind: 'retryable' };
+    const broke = `rejected with ${error === null ? 'null' : typeof error}`;
+    return { ok: false, kind: 'adapter_error', broke };
+  }
+  const id = (result as { providerMessageId?: unknown } | null | undefined)?.providerMessageId;
+  if (typeof id === 'string') return { ok: true, providerMessageId: id };
+  return { ok: false, kind: 'adapter_error', broke: 'resolved without a provider message id' };
 }
 
 /**

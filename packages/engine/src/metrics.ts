@@ -6,6 +6,14 @@ export type SendResultLabel = (typeof SEND_RESULTS)[number];
 export const DELIVERY_STATUSES = ['sent', 'delivered', 'undelivered', 'failed'] as const;
 export type DeliveryStatusLabel = (typeof DELIVERY_STATUSES)[number];
 
+/**
+ * The `provider` label of a send that failed before any provider was called (its sealed values could
+ * not be opened, or its message not rendered): it is counted as a `permanent_error` attempt and a
+ * `failed` delivery, so error rates and the delivery SLO see it, without blaming a provider.
+ */
+export const NO_PROVIDER = 'none';
+export type ProviderLabel = ProviderName | typeof NO_PROVIDER;
+
 /** Which providers can carry which channel: the only label pairs worth pre-initialising. */
 export const CARRIERS: Readonly<Record<ChannelName, readonly ProviderName[]>> = {
   email: ['smtp'],
@@ -71,6 +79,8 @@ export function createEngineMetrics(registry: Registry) {
       deliverySeconds.zero({ channel, provider });
       receiptSeconds.zero({ channel, provider });
     }
+    attempts.inc({ channel, provider: NO_PROVIDER, result: 'permanent_error' }, 0);
+    deliveries.inc({ channel, provider: NO_PROVIDER, status: 'failed' }, 0);
     for (const to of CHANNELS) {
       for (const reason of FAILOVER_LABELS)
         failovers.inc({ from_channel: channel, to_channel: to, reason }, 0);
@@ -79,12 +89,12 @@ export function createEngineMetrics(registry: Registry) {
   for (const outcome of OUTCOMES) completed.inc({ outcome }, 0);
 
   return {
-    attempt(channel: ChannelName, provider: ProviderName, result: SendResultLabel) {
+    attempt(channel: ChannelName, provider: ProviderLabel, result: SendResultLabel) {
       attempts.inc({ channel, provider, result });
     },
     delivery(
       channel: ChannelName,
-      provider: ProviderName,
+      provider: ProviderLabel,
       status: DeliveryStatusLabel,
       secondsSinceQueued?: number,
     ) {

@@ -4,11 +4,10 @@ import {
   clientSettings,
   type LimitScope,
   lookupHash,
-  openWith,
-  type PlanStep,
 } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
+import { openSend } from './open-send.ts';
 import { tokenOf } from './start/admit.ts';
 import { destinationRules } from './start/limits.ts';
 
@@ -31,7 +30,6 @@ export async function chargeSend(
 ): Promise<SendCharge> {
   const now = deps.now();
   const to = await destinationOf(deps, record.id, step, send);
-  // The verification is over meanwhile (its plan is sealed away): there is nothing left to count.
   if (to === undefined) return { ok: true };
   const limits = clientSettings(deps.config.settings, record.client).limits;
   const rules = destinationRules(limits, lookupHash(deps.ring.current.lookup, canonicalDestination(to)));
@@ -62,9 +60,8 @@ async function destinationOf(
   send: number,
 ): Promise<string | undefined> {
   const view = await deps.store.forDelivery(id, send, deps.now());
-  if (!view?.sealedPlan) return undefined;
-  const plan = JSON.parse(
-    openWith(deps.ring, view.sealedPlan, { verificationId: id, field: 'plan' }),
-  ) as PlanStep[];
-  return plan[step]?.to;
+  // A plan that is gone (the verification is over) or does not open cannot be sent to either: the
+  // send itself fails (`open_failed`), so there is nothing to count.
+  const opened = openSend(deps.ring, id, view?.sealedPlan, view?.record.sealedCode, step);
+  return opened.ok ? opened.target.to : undefined;
 }

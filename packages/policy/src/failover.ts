@@ -19,6 +19,22 @@ export const FAILOVER_REASONS = [
 ] as const;
 export type FailoverReason = (typeof FAILOVER_REASONS)[number];
 
+/**
+ * Why a worker failed a send on its own side, before or outside a provider's answer. Each is
+ * permanent for that send (running it again would fail the same way), so the plan moves on with
+ * reason `permanent_error`. Stored in timelines as the `kind` of a `send_failed` event, beside the
+ * providers' error kinds, and read by the diagnosis: add, never rename.
+ *
+ * - `open_failed`: the sealed code or plan is missing, damaged, or sealed with a key the worker
+ *   does not hold (a secret rotated on one side only);
+ * - `render_failed`: the message templates refused the verification's brand or the client's message
+ *   settings;
+ * - `adapter_error`: the adapter broke its contract: it rejected with something that is not an
+ *   Error, or resolved without a provider message id.
+ */
+export const SEND_FAILURES = ['open_failed', 'render_failed', 'adapter_error'] as const;
+export type SendFailure = (typeof SEND_FAILURES)[number];
+
 /** Where delivery stands when step `step` has just failed. */
 export interface NextStepInput {
   readonly plan: readonly PlanStep[];

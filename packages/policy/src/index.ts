@@ -45,6 +45,8 @@ export {
   type NextStep,
   type NextStepInput,
   nextStep,
+  SEND_FAILURES,
+  type SendFailure,
 } from './failover.ts';
 export { countryAllowed, numberPrefix, sendCost } from './guards.ts';
 export {

@@ -46,6 +46,49 @@ const cases: readonly (readonly [DiagnosisCode, Partial<DiagnosisInput>, RegExp,
     /届けられません/,
   ],
   [
+    'code_unreadable',
+    {
+      status: 'failed',
+      sends: [{ channel: 'sms', status: 'failed' }],
+      timeline: [
+        { type: 'send_failed', channel: 'sms', detail: { kind: 'open_failed' } },
+        { type: 'delivery_failed', detail: { reason: 'permanent_error' } },
+      ],
+    },
+    /could not read the stored code.*SENDCODE_SECRET/,
+    /読み取れません.*認証は失敗/,
+  ],
+  [
+    'message_unrenderable',
+    {
+      status: 'failed',
+      sends: [{ channel: 'email', status: 'failed' }],
+      timeline: [
+        { type: 'send_failed', channel: 'email', detail: { kind: 'render_failed' } },
+        { type: 'delivery_failed', detail: { reason: 'permanent_error' } },
+      ],
+    },
+    /could not write the message.*brand.*verification failed/,
+    /ブランド名/,
+  ],
+  [
+    'adapter_error',
+    {
+      status: 'approved',
+      sends: [
+        { channel: 'sms', status: 'failed', provider: 'twilio' },
+        { channel: 'email', status: 'accepted', provider: 'smtp' },
+      ],
+      timeline: [
+        { type: 'send_failed', channel: 'sms', provider: 'twilio', detail: { kind: 'adapter_error' } },
+        { type: 'failover', channel: 'email', detail: { reason: 'permanent_error', fromChannel: 'sms' } },
+        { type: 'sent', channel: 'email', provider: 'smtp' },
+      ],
+    },
+    /connection to a provider failed.*We sent the code by email instead\. The user then entered the code correctly/,
+    /当社側の不具合.*代わりにメールで送信しました。その後、ユーザーは正しいコードを入力しました/,
+  ],
+  [
     'carrier_mail_rejected',
     {
       status: 'approved',
@@ -132,6 +175,19 @@ describe('diagnose', () => {
   it('a carrier-mail failover without the carrier warning is a plain failover', () => {
     const timeline = [{ type: 'failover', detail: { reason: 'permanent_error', fromChannel: 'email' } }];
     expect(diagnose({ ...base, timeline }).code).toBe('failed_over');
+  });
+
+  it('a fault on our side that the next channel worked around asks for no new verification', () => {
+    const timeline = [
+      { type: 'send_failed', channel: 'sms', detail: { kind: 'render_failed' } },
+      { type: 'failover', channel: 'email', detail: { reason: 'permanent_error', fromChannel: 'sms' } },
+      { type: 'sent', channel: 'email' },
+    ] as const;
+    const diagnosis = diagnose({ ...base, timeline, sends: [{ channel: 'email', status: 'accepted' }] });
+    expect(diagnosis.code).toBe('message_unrenderable');
+    expect(diagnosis.en.summary).toMatch(/We sent the code by email instead\. The user has not entered/);
+    expect(diagnosis.en.suggestion).not.toMatch(/new verification/);
+    expect(diagnosis.ja.suggestion).not.toMatch(/新しい認証/);
   });
 
   it('a permanent error on one provider is not an outage', () => {

@@ -1,3 +1,4 @@
+import type { SendFailure } from '../failover.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { DiagnosisStrings } from './strings.ts';
@@ -20,6 +21,9 @@ interface RuleInput {
 const failoverBecause = (reason: string) => (r: RuleInput) =>
   r.failovers.some((e) => e.detail?.reason === reason);
 
+const sendFailedWith = (kind: SendFailure) => (r: RuleInput) =>
+  r.input.timeline.some((e) => e.type === 'send_failed' && e.detail?.kind === kind);
+
 /**
  * The rules, first match wins: outcomes that end the story (refused, locked, expired...) come first,
  * then what explains the delivery path, then the plain cases.
@@ -30,6 +34,10 @@ const RULES: readonly (readonly [DiagnosisCode, (r: RuleInput) => boolean])[] = 
   ['locked', (r) => r.facts.status === 'locked'],
   ['expired_unused', (r) => r.facts.status === 'expired'],
   ['canceled', (r) => r.facts.status === 'canceled'],
+  // Faults on our side come before the plain outcome: support must pass them on, not just retry.
+  ['code_unreadable', sendFailedWith('open_failed')],
+  ['message_unrenderable', sendFailedWith('render_failed')],
+  ['adapter_error', sendFailedWith('adapter_error')],
   ['delivery_failed', (r) => r.facts.status === 'failed'],
   [
     'carrier_mail_rejected',

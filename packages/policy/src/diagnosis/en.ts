@@ -22,12 +22,20 @@ const BLOCKS: Record<string, string> = {
   prefix_suspended: 'codes to this number range are suspended for a while (almost none were being used)',
 };
 
+const outcome = (f: DiagnosisFacts) =>
+  f.status === 'approved'
+    ? 'The user then entered the code correctly.'
+    : 'The user has not entered the code yet.';
+
+/** After a send failed on our side: whether another channel of the plan took over. */
+const movedOn = (f: DiagnosisFacts) =>
+  f.status === 'failed'
+    ? 'No channel of the plan could send it, so the verification failed.'
+    : `We sent the code ${via(f.lastChannel) || 'on the next channel of the plan'} instead${f.delivered ? ', which was delivered' : ''}. ${outcome(f)}`;
+
 export const en: DiagnosisStrings = {
   channels,
-  outcome: (f: DiagnosisFacts) =>
-    f.status === 'approved'
-      ? 'The user then entered the code correctly.'
-      : 'The user has not entered the code yet.',
+  outcome,
   codes: {
     rate_limited: {
       summary: (f) => `No code was sent: ${SCOPES[f.scope ?? ''] ?? 'a rate limit was reached'}.`,
@@ -59,6 +67,24 @@ export const en: DiagnosisStrings = {
       summary: () => 'We could not deliver the code on any channel of the plan.',
       suggestion: () =>
         'Suggest: check the phone number or email address with the user, or offer another channel.',
+    },
+    code_unreadable: {
+      summary: (f) =>
+        `Our server could not read the stored code to send it (it was sealed with a server secret this server does not have, or it was damaged). ${movedOn(f)}`,
+      suggestion: (f) =>
+        `Suggest: ${f.status === 'failed' ? 'start a new verification for the user, and ' : ''}tell an administrator: the gateway and every worker must have the same SENDCODE_SECRET (and, after a rotation, SENDCODE_PREVIOUS_SECRETS).`,
+    },
+    message_unrenderable: {
+      summary: (f) =>
+        `We could not write the message: the brand or the app's message settings cannot be used in a message (for example a brand that looks like a web address). ${movedOn(f)}`,
+      suggestion: (f) =>
+        `Suggest: ask an administrator to check the brand the app sends and the app's message settings${f.status === 'failed' ? ', then start a new verification' : ''}.`,
+    },
+    adapter_error: {
+      summary: (f) =>
+        `Our connection to a provider failed in an unexpected way (a fault on our side, not the user's). ${movedOn(f)}`,
+      suggestion: () =>
+        "Suggest: tell an administrator (the workers' log names the provider); if the verification failed, start a new one.",
     },
     carrier_mail_rejected: {
       summary: (f) =>

@@ -24,12 +24,20 @@ const BLOCKS: Record<string, string> = {
 
 const delivered = (f: DiagnosisFacts) => (f.delivered ? '（配信済み）' : '');
 
+const outcome = (f: DiagnosisFacts) =>
+  f.status === 'approved'
+    ? 'その後、ユーザーは正しいコードを入力しました。'
+    : 'ユーザーはまだコードを入力していません。';
+
+/** 当社側で送信に失敗した後、計画の別のチャネルが引き継いだかどうか。 */
+const movedOn = (f: DiagnosisFacts) =>
+  f.status === 'failed'
+    ? '計画のどのチャネルでも送信できず、認証は失敗しました。'
+    : `代わりに${via(f.lastChannel) || '計画の次のチャネルで'}送信しました${delivered(f)}。${outcome(f)}`;
+
 export const ja: DiagnosisStrings = {
   channels,
-  outcome: (f) =>
-    f.status === 'approved'
-      ? 'その後、ユーザーは正しいコードを入力しました。'
-      : 'ユーザーはまだコードを入力していません。',
+  outcome,
   codes: {
     rate_limited: {
       summary: (f) =>
@@ -62,6 +70,24 @@ export const ja: DiagnosisStrings = {
       summary: () => '計画されたどのチャネルでもコードを届けられませんでした。',
       suggestion: () =>
         '対応案：電話番号またはメールアドレスをユーザーに確認するか、別のチャネルを案内してください。',
+    },
+    code_unreadable: {
+      summary: (f) =>
+        `保存されたコードをサーバーが読み取れませんでした（このサーバーにない秘密鍵で暗号化されたか、データが壊れています）。${movedOn(f)}`,
+      suggestion: (f) =>
+        `対応案：${f.status === 'failed' ? '新しい認証を開始してください。あわせて' : ''}管理者に、ゲートウェイとすべてのワーカーの SENDCODE_SECRET（鍵の切り替え後は SENDCODE_PREVIOUS_SECRETS も）が同じか確認してもらってください。`,
+    },
+    message_unrenderable: {
+      summary: (f) =>
+        `ブランド名またはアプリのメッセージ設定がメッセージに使えないため（例：ウェブアドレスのようなブランド名）、メッセージを作成できませんでした。${movedOn(f)}`,
+      suggestion: (f) =>
+        `対応案：アプリが送るブランド名とメッセージ設定を管理者に確認してもらってください${f.status === 'failed' ? '。そのうえで新しい認証を開始してください' : ''}。`,
+    },
+    adapter_error: {
+      summary: (f) =>
+        `送信事業者との接続処理が想定外の形で失敗しました（ユーザー側ではなく当社側の不具合です）。${movedOn(f)}`,
+      suggestion: () =>
+        '対応案：管理者に連絡してください（ワーカーのログに事業者名が記録されています）。認証が失敗している場合は、新しい認証を開始してください。',
     },
     carrier_mail_rejected: {
       summary: (f) =>

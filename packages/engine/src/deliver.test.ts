@@ -1,0 +1,497 @@
+import type { Channel, Delivery, SendResult } from '@sendcode/channels';
+import {
+  type ChannelName,
+  createKeyRing,
+  DEFAULT_SETTINGS,
+  diagnose,
+  hashCode,
+  type KeyRing,
+  maskDestination,
+  type PlanStep,
+  type ProviderName,
+  sealWith,
+} from '@sendcode/policy';
+import type { Logger } from '@sendcode/runtime';
+import {
+  createAdmission,
+  createCircuitBreaker,
+  createDeliveryQueues,
+  createDeliveryWorker,
+  createReceiptDue,
+  createSpendLedger,
+  createVerificationStore,
+  type DeliveryJob,
+  type DeliveryQueues,
+  spendDay,
+  type TimelineEvent,
+  type VerificationStore,
+  verificationKeys,
+} from '@sendcode/store';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/helpers/poll.ts';
+import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
+import type { EngineConfig } from './config.ts';
+import { createDeliveryProcessor } from './deliver.ts';
+import type { ChannelSet } from './deps.ts';
+import { createEngineMetrics } from './metrics.ts';
+
+/**
+ * The delivery processor on real Redis and real BullMQ workers, with adapters written here: the
+ * parts that fail are injected (an adapter that rejects with something that is not an Error, a
+ * record whose sealed values cannot be opened, a brand that cannot be rendered), everything else is
+ * what the workers app wires.
+ */
+
+const PHONE = '+819012345678';
+const EMAIL = 'taro@example.com';
+const CODE = '123456';
+
+/** An adapter that accepts everything and remembers what it was given. */
+function accepting<C extends ChannelName>(channel: C, provider: ProviderName) {
+  const sent: Delivery<C>[] = [];
+  const adapter: Channel<C> = {
+    channel,
+    provider,
+    async send(delivery): Promise<SendResult> {
+      sent.push(delivery);
+      return { providerMessageId: `${provider}-${sent.length}` };
+    },
+    async close() {},
+  };
+  return { adapter, sent };
+}
+
+/** An adapter that rejects with `value`, which is not an Error (a bug in it, or in an SDK under it). */
+function rejecting<C extends ChannelName>(channel: C, provider: ProviderName, value: unknown) {
+  let calls = 0;
+  const adapter: Channel<C> = {
+    channel,
+    provider,
+    send: () => {
+      calls += 1;
+      return Promise.reject(value);
+    },
+    async close() {},
+  };
+  return { adapter, calls: () => calls };
+}
+
+/**
+ * A logger that keeps every line, so a test can read what the workers would log. The processor
+ * calls these four levels only; the rest of pino's interface is not needed.
+ */
+function recordingLogger(lines: string[]): Logger {
+  const record =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(`${level} ${JSON.stringify(args)}`);
+    };
+  return {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  } as unknown as Logger;
+}
+
+interface Harness {
+  /** Every line the processor logged. */
+  readonly logs: string[];
+  readonly store: VerificationStore;
+  readonly queues: DeliveryQueues;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly registry: Registry;
+  readonly ring: KeyRing;
+  /** Stores a pending verification sealed with `sealRing` (default: the workers' ring); does not enqueue. */
+  create(plan: readonly PlanStep[], options?: { brand?: string; sealRing?: KeyRing }): Promise<string>;
+  /** Enqueues send 1 (plan step 0), as the gateway does after `create`. */
+  enqueue(id: string, channel: ChannelName): Promise<void>;
+  close(): Promise<void>;
+}
+
+let redis: Redis;
+beforeAll(() => {
+  redis = testRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+let counter = 0;
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  const done = harnesses.splice(0);
+  await Promise.all(done.map((h) => h.close()));
+  // Whatever failed, the logs say so without a code or a destination.
+  for (const h of done) {
+    for (const secret of [CODE, PHONE, PHONE.slice(1), EMAIL]) {
+      expect(h.logs.filter((line) => line.includes(secret))).toEqual([]);
+    }
+  }
+});
+
+/** Starts one BullMQ worker per channel queue over `channels`, under a prefix of its own. */
+function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret')): Harness {
+  const prefix = uniquePrefix('deliver');
+  const store = createVerificationStore({ redis, prefix });
+  const queues = createDeliveryQueues(redis, prefix, { attempts: 3, backoffMs: 20 });
+  const registry = new Registry();
+  const logs: string[] = [];
+  const logger = recordingLogger(logs);
+  const config: EngineConfig = {
+    maxSends: 5,
+    resendCooldownMs: 30_000,
+    receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
+    publicUrl: undefined,
+    retry: { attempts: 3, backoffMs: 20 },
+    settings: DEFAULT_SETTINGS,
+  };
+  const deliver = createDeliveryProcessor({
+    store,
+    queues,
+    receiptDue: createReceiptDue({ redis, prefix }),
+    config,
+    metrics: createEngineMetrics(registry),
+    logger,
+    now: Date.now,
+    usable: (channel) => channels[channel].length > 0,
+    ring,
+    admission: createAdmission({ redis, prefix }),
+    spend: createSpendLedger({ redis, prefix }),
+    channels,
+    circuit: createCircuitBreaker({ redis, prefix }),
+    rateLimit: async () => {},
+  });
+  const workers: Worker<DeliveryJob>[] = (['email', 'sms', 'voice'] as const).map((channel) =>
+    createDeliveryWorker(channel, deliver, { connection: redis, prefix, concurrency: 1 }),
+  );
+  const harness: Harness = {
+    logs,
+    store,
+    queues,
+    redis,
+    prefix,
+    registry,
+    ring,
+    async create(plan, options = {}) {
+      counter += 1;
+      const id = `ver_${counter.toString(16).padStart(32, '0')}`;
+      const sealRing = options.sealRing ?? ring;
+      const now = Date.now();
+      const first = plan[0] as PlanStep;
+      await store.create(
+        {
+          id,
+          client: 'acme',
+          planMasked: plan.map((step) => ({ channel: step.channel, to: maskDestination(step.to) })),
+          sealedPlan: sealWith(sealRing, JSON.stringify(plan), { verificationId: id, field: 'plan' }),
+          sealedCode: sealWith(sealRing, CODE, { verificationId: id, field: 'code' }),
+          codeHash: hashCode(sealRing.current.codeHmac, id, CODE),
+          keyId: sealRing.current.id,
+          codeLength: CODE.length,
+          locale: 'en',
+          brand: options.brand ?? 'Contoso',
+          purpose: 'sign_in',
+          accountRef: undefined,
+          ttlSeconds: 600,
+          createdAt: now,
+          expiresAt: now + 600_000,
+          maxAttempts: 5,
+          channel: first.channel,
+        },
+        now,
+      );
+      return id;
+    },
+    async enqueue(id, channel) {
+      await queues.add(channel, { verificationId: id, step: 0, send: 1 });
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
+      await queues.close();
+    },
+  };
+  harnesses.push(harness);
+  return harness;
+}
+
+const none = { email: [], sms: [], voice: [] } as const;
+
+/** Waits until the verification is final or a send of `step` was accepted, and returns its timeline. */
+async function settled(h: Harness, id: string, done: (timeline: TimelineEvent[]) => boolean) {
+  return eventually(
+    () => h.store.timeline(id),
+    (timeline) => done(timeline),
+  );
+}
+
+const failedFinal = (timeline: TimelineEvent[]) => timeline.some((e) => e.type === 'delivery_failed');
+const sentAt = (step: number) => (timeline: TimelineEvent[]) =>
+  timeline.some((e) => e.type === 'sent' && e.step === step);
+
+/** The send-failure events, as (step, channel, kind). */
+const failures = (timeline: readonly TimelineEvent[]) =>
+  timeline
+    .filter((e) => e.type === 'send_failed')
+    .map((e) => ({ step: e.step, channel: e.channel, kind: e.detail?.kind }));
+
+/** Every job of a verification's sends is finished: none waits, is delayed for a retry or runs. */
+async function nothingQueued(h: Harness, id: string) {
+  for (const queue of Object.values(h.queues.queues)) {
+    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+    expect(jobs.filter((job) => job.data.verificationId === id)).toEqual([]);
+  }
+}
+
+/** The value of one series of the registry's metrics, 0 when absent. */
+async function metric(h: Harness, name: string, labels: Record<string, string>): Promise<number> {
+  const found = (await h.registry.getSingleMetric(name)?.get())?.values.find((v) =>
+    Object.entries(labels).every(([label, value]) => v.labels[label] === value),
+  );
+  return found?.value ?? 0;
+}
+
+/** What support would read for the verification: its diagnosis from the stored record, sends and timeline. */
+async function diagnosisOf(h: Harness, id: string) {
+  const record = await h.store.get(id, Date.now());
+  if (!record) throw new Error('verification is gone');
+  return diagnose({
+    status: record.status,
+    sends: await h.store.sends(id),
+    timeline: await h.store.timeline(id),
+    now: Date.now(),
+    expiresAt: record.expiresAt,
+    attempts: record.attempts,
+    maxAttempts: record.maxAttempts,
+  });
+}
+
+describe('an adapter that rejects with something that is not an Error', () => {
+  it.each([
+    ['a string', 'boom'],
+    ['a plain object', {}],
+    ['undefined', undefined],
+  ])(
+    'rejecting with %s fails that send as adapter_error and the next step sends the code',
+    async (_, value) => {
+      const broken = rejecting('sms', 'twilio', value);
+      const email = accepting('email', 'smtp');
+      const h = startHarness({ ...none, sms: [broken.adapter], email: [email.adapter] });
+      const id = await h.create([
+        { channel: 'sms', to: PHONE },
+        { channel: 'email', to: EMAIL },
+      ]);
+      await h.enqueue(id, 'sms');
+
+      const timeline = await settled(h, id, (t) => sentAt(1)(t) || failedFinal(t));
+      expect(failures(timeline)).toEqual([{ step: 0, channel: 'sms', kind: 'adapter_error' }]);
+      expect(timeline.find((e) => e.type === 'send_failed')).toMatchObject({ provider: 'twilio' });
+      expect(timeline.find((e) => e.type === 'failover')).toMatchObject({
+        step: 1,
+        channel: 'email',
+        detail: { reason: 'permanent_error', fromStep: 0, fromChannel: 'sms' },
+      });
+      expect(timeline.find((e) => e.type === 'sent')).toMatchObject({ step: 1, provider: 'smtp' });
+      // Once, not retried: a broken adapter answers the same way again.
+      expect(broken.calls()).toBe(1);
+      expect(email.sent.map((d) => d.to)).toEqual([EMAIL]);
+      expect((await h.store.sends(id)).map((s) => s.status)).toEqual(['failed', 'accepted']);
+      await nothingQueued(h, id);
+      expect(
+        await metric(h, 'sendcode_send_attempts_total', {
+          channel: 'sms',
+          provider: 'twilio',
+          result: 'permanent_error',
+        }),
+      ).toBe(1);
+      // The SMS was charged before the call and given back when it failed.
+      expect(await createSpendLedger({ redis, prefix: h.prefix }).spent('acme', spendDay(Date.now()))).toBe(
+        0,
+      );
+    },
+  );
+
+  it('with no step left, the verification fails with the reason on its timeline', async () => {
+    const broken = rejecting('email', 'smtp', 'boom');
+    const h = startHarness({ ...none, email: [broken.adapter] });
+    const id = await h.create([{ channel: 'email', to: EMAIL }]);
+    await h.enqueue(id, 'email');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([{ step: 0, channel: 'email', kind: 'adapter_error' }]);
+    expect(timeline.find((e) => e.type === 'delivery_failed')).toMatchObject({
+      detail: { reason: 'permanent_error', why: 'plan_exhausted' },
+    });
+    expect((await h.store.get(id, Date.now()))?.status).toBe('failed');
+    expect(broken.calls()).toBe(1);
+    await nothingQueued(h, id);
+    expect(h.logs.find((line) => line.includes('"adapter_error"'))).toContain('rejected with string');
+    expect((await diagnosisOf(h, id)).code).toBe('adapter_error');
+  });
+
+  it('an adapter that resolves without a provider message id fails that send as adapter_error', async () => {
+    let calls = 0;
+    const broken: Channel<'sms'> = {
+      channel: 'sms',
+      provider: 'vonage',
+      send: async () => {
+        calls += 1;
+        return undefined as unknown as SendResult;
+      },
+      async close() {},
+    };
+    const voice = accepting('voice', 'twilio');
+    const h = startHarness({ ...none, sms: [broken], voice: [voice.adapter] });
+    const id = await h.create([
+      { channel: 'sms', to: PHONE },
+      { channel: 'voice', to: PHONE },
+    ]);
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, (t) => sentAt(1)(t) || failedFinal(t));
+    expect(failures(timeline)).toEqual([{ step: 0, channel: 'sms', kind: 'adapter_error' }]);
+    expect(timeline.find((e) => e.type === 'sent')).toMatchObject({ step: 1, channel: 'voice' });
+    // Not called again and again: each call may have sent a message.
+    expect(calls).toBe(1);
+    expect(voice.sent).toHaveLength(1);
+    await nothingQueued(h, id);
+  });
+});
+
+describe('a send whose sealed values cannot be opened', () => {
+  it('a worker whose key ring lacks the sealing key fails each step as open_failed, then the verification', async () => {
+    const sms = accepting('sms', 'twilio');
+    const email = accepting('email', 'smtp');
+    // The gateway sealed with a secret this worker was never given (a rotation done on one side only).
+    const h = startHarness({ ...none, sms: [sms.adapter], email: [email.adapter] });
+    const id = await h.create(
+      [
+        { channel: 'sms', to: PHONE },
+        { channel: 'email', to: EMAIL },
+      ],
+      { sealRing: createKeyRing('gateway-secret') },
+    );
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([
+      { step: 0, channel: 'sms', kind: 'open_failed' },
+      { step: 1, channel: 'email', kind: 'open_failed' },
+    ]);
+    expect(timeline.find((e) => e.type === 'failover')).toMatchObject({
+      step: 1,
+      detail: { reason: 'permanent_error', fromChannel: 'sms' },
+    });
+    expect(timeline.find((e) => e.type === 'delivery_failed')).toMatchObject({
+      detail: { reason: 'permanent_error', why: 'plan_exhausted' },
+    });
+    // The masked destination of the step, as every send event has it.
+    expect(timeline.find((e) => e.type === 'send_failed')?.to).toBe(maskDestination(PHONE));
+    expect(sms.sent).toEqual([]);
+    expect(email.sent).toEqual([]);
+    await nothingQueued(h, id);
+    expect(
+      await metric(h, 'sendcode_send_attempts_total', {
+        channel: 'sms',
+        provider: 'none',
+        result: 'permanent_error',
+      }),
+    ).toBe(1);
+    // The log tells an operator which key is missing, and nothing of what the record holds.
+    expect(h.logs.find((line) => line.includes('"open_failed"'))).toContain('not on the key ring');
+    expect((await diagnosisOf(h, id)).code).toBe('code_unreadable');
+    // Nothing was charged: the failure came before any provider was paid.
+    expect(await createSpendLedger({ redis, prefix: h.prefix }).spent('acme', spendDay(Date.now()))).toBe(0);
+  });
+
+  it('garbage in the sealed code fails the send as open_failed; the verification fails', async () => {
+    const email = accepting('email', 'smtp');
+    const h = startHarness({ ...none, email: [email.adapter] });
+    const id = await h.create([{ channel: 'email', to: EMAIL }]);
+    await h.redis.hset(verificationKeys(h.prefix, id).record, 'sealedCode', 'v1.not.a.sealed.value');
+    await h.enqueue(id, 'email');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([{ step: 0, channel: 'email', kind: 'open_failed' }]);
+    expect((await h.store.get(id, Date.now()))?.status).toBe('failed');
+    expect(email.sent).toEqual([]);
+    await nothingQueued(h, id);
+  });
+
+  it('a pending verification whose sealed code is missing fails the send as open_failed', async () => {
+    const email = accepting('email', 'smtp');
+    const h = startHarness({ ...none, email: [email.adapter] });
+    const id = await h.create([{ channel: 'email', to: EMAIL }]);
+    await h.redis.hdel(verificationKeys(h.prefix, id).record, 'sealedCode');
+    await h.enqueue(id, 'email');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([{ step: 0, channel: 'email', kind: 'open_failed' }]);
+    expect((await h.store.get(id, Date.now()))?.status).toBe('failed');
+    expect(email.sent).toEqual([]);
+    await nothingQueued(h, id);
+  });
+
+  it('a sealed plan that opens to something other than a list of steps fails the send as open_failed', async () => {
+    const email = accepting('email', 'smtp');
+    const h = startHarness({ ...none, email: [email.adapter] });
+    const id = await h.create([{ channel: 'email', to: EMAIL }]);
+    const sendsKey = verificationKeys(h.prefix, id).sends;
+    const doc = JSON.parse((await h.redis.get(sendsKey)) ?? '{}');
+    await h.redis.set(
+      sendsKey,
+      JSON.stringify({
+        ...doc,
+        plan: sealWith(h.ring, `{"to":"${EMAIL}"`, { verificationId: id, field: 'plan' }),
+      }),
+    );
+    await h.enqueue(id, 'email');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([{ step: 0, channel: 'email', kind: 'open_failed' }]);
+    expect(email.sent).toEqual([]);
+    await nothingQueued(h, id);
+  });
+});
+
+describe('a send that cannot be rendered', () => {
+  it('a stored brand the templates refuse fails each step as render_failed, then the verification', async () => {
+    const sms = accepting('sms', 'twilio');
+    const email = accepting('email', 'smtp');
+    const h = startHarness({ ...none, sms: [sms.adapter], email: [email.adapter] });
+    // Written by a gateway that did not check brands yet: the templates refuse anything link-like.
+    const id = await h.create(
+      [
+        { channel: 'sms', to: PHONE },
+        { channel: 'email', to: EMAIL },
+      ],
+      { brand: 'contoso-login.example' },
+    );
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(failures(timeline)).toEqual([
+      { step: 0, channel: 'sms', kind: 'render_failed' },
+      { step: 1, channel: 'email', kind: 'render_failed' },
+    ]);
+    expect(timeline.filter((e) => e.type === 'failover')).toHaveLength(1);
+    expect((await h.store.get(id, Date.now()))?.status).toBe('failed');
+    expect(sms.sent).toEqual([]);
+    expect(email.sent).toEqual([]);
+    await nothingQueued(h, id);
+    expect(
+      await metric(h, 'sendcode_send_attempts_total', {
+        channel: 'email',
+        provider: 'none',
+        result: 'permanent_error',
+      }),
+    ).toBe(1);
+    expect(h.logs.find((line) => line.includes('"render_failed"'))).toContain('brand cannot be used');
+    expect((await diagnosisOf(h, id)).code).toBe('message_unrenderable');
+  });
+});
