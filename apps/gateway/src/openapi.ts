@@ -149,7 +149,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid API key.',
   403: 'The key lacks the scope, or the destination is blocked.',
   404: 'No such verification (or not this client’s).',
-  409: 'Not pending (over for a resend or a check), or the Idempotency-Key is in use.',
+  409: 'Not pending (over for a resend or a check), the Idempotency-Key is in use, or the same verification is being created by a concurrent start.',
   422: 'Idempotency-Key reused with another body.',
   429: 'A limit: see Retry-After.',
   503: 'A dependency is unavailable; nothing was sent.',
