@@ -1,7 +1,11 @@
+import { REFUSAL_WINDOW_MS } from '@sendcode/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
+import { type ApiEvent, clearOfWindowEdge, eventually, types } from '../helpers/poll.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
+type Json = any;
 
 /** Distinct purposes made of letters only, so parallel starts do not resume one another. */
 const purpose = (i: number) =>
@@ -16,6 +20,7 @@ describe('limits, resume and idempotency', () => {
 
   it('50 parallel starts to one number admit exactly the limit (5 per 10 min); the rest get 429 + Retry-After', async () => {
     const to = '+819012380001';
+    await clearOfWindowEdge(REFUSAL_WINDOW_MS);
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         fetch(`${system.gateway.url}/v1/verifications`, {
@@ -30,9 +35,21 @@ describe('limits, resume and idempotency', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(45);
     const limited = answers.find((a) => a.status === 429);
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await limited?.json()).toMatchObject({
-      error: { code: 'rate_limited', details: { scope: 'destination' } },
-    });
+    const refusals: Json[] = await Promise.all(answers.filter((a) => a.status === 429).map((a) => a.json()));
+    expect(refusals[0]).toMatchObject({ error: { code: 'rate_limited', details: { scope: 'destination' } } });
+    // The 45 refusals are one stored refusal, counted 45 times (atomically, though they raced).
+    const ids = new Set(refusals.map((body) => body.error.details.id));
+    expect(ids.size).toBe(1);
+    const found = await system.api(
+      'GET',
+      `/v1/support/verifications?${new URLSearchParams({ to })}`,
+      undefined,
+      system.supportKey,
+    );
+    const refused = found.body.verifications.filter((v: Json) => v.outcome.refused !== undefined);
+    expect(refused).toEqual([
+      expect.objectContaining({ id: [...ids][0], outcome: expect.objectContaining({ refusedCount: 45 }) }),
+    ]);
     await system.messagesFor(to, 5);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(system.sandbox.messages().filter((m) => m.to === to)).toHaveLength(5);

@@ -3,10 +3,11 @@ import {
   auditLogKey,
   createSupportIndex,
   createVerificationStore,
+  REFUSAL_WINDOW_MS,
   type RedisConnection,
 } from '@sendcode/store';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
+import { clearOfWindowEdge, eventually } from '../helpers/poll.ts';
 import { testRedisConnection } from '../helpers/redis.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
@@ -192,17 +193,34 @@ describe('support API: every diagnosis from a real run through the sandbox', () 
     expect(view.checks.events).toHaveLength(5);
   });
 
-  it('rate limited: the refused start is there, with why', async () => {
+  it('rate limited: 3 refused starts are one entry that says refused 3 times, and why', async () => {
     const to = '+819012370008';
-    const answers = [];
-    for (const purpose of ['a_a', 'a_b', 'a_c', 'a_d', 'a_e', 'a_f']) {
-      answers.push(await system.api('POST', '/v1/verifications', { to, purpose }));
+    await clearOfWindowEdge(REFUSAL_WINDOW_MS);
+    for (const purpose of ['a_a', 'a_b', 'a_c', 'a_d', 'a_e']) {
+      expect((await system.api('POST', '/v1/verifications', { to, purpose })).status).toBe(201);
     }
-    const refused = answers.at(-1);
-    expect(refused?.status).toBe(429);
-    const { view } = await diagnosed(system, { to }, refused?.body.error.details.id, 'rate_limited');
-    expect(view).toMatchObject({ status: 'failed', outcome: { refused: 'rate_limited' } });
-    expect(view.diagnosis.en.summary).toMatch(/No code was sent/);
+    const refused = [];
+    for (const purpose of ['a_f', 'a_g', 'a_h']) {
+      refused.push(await system.api('POST', '/v1/verifications', { to, purpose }));
+    }
+    expect(refused.map((r) => r.status)).toEqual([429, 429, 429]);
+    const ids = new Set(refused.map((r) => r.body.error.details.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const { view } = await diagnosed(system, { to }, id, 'rate_limited');
+    expect(view).toMatchObject({
+      status: 'failed',
+      outcome: { refused: 'rate_limited', refusedCount: 3 },
+    });
+    expect(Date.parse(view.outcome.lastRefusedAt)).toBeGreaterThanOrEqual(
+      Date.parse(view.outcome.firstRefusedAt),
+    );
+    expect(view.diagnosis.en.summary).toMatch(/^No code was sent: too many codes .*\(refused 3 times\)\.$/);
+    expect(view.diagnosis.ja.summary).toMatch(/上限.*3回拒否されました/);
+    expect(view.timeline.filter((e: Json) => e.type === 'refused')).toHaveLength(1);
+    const found = await search(system, { to });
+    const refusals = found.body.verifications.filter((v: Json) => v.outcome.refused !== undefined);
+    expect(refusals.map((v: Json) => v.id)).toEqual([id]);
   });
 
   it('approved after the user entered the code', async () => {

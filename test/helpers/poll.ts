@@ -12,6 +12,15 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits out the last `marginMs` of a fixed window of `windowMs` (UTC-aligned), so what a test does
+ * next falls in one window: refused starts, say, are counted per hour.
+ */
+export async function clearOfWindowEdge(windowMs: number, marginMs = 10_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
 /** A timeline event as the API shows it. */
 export interface ApiEvent {
   readonly type: string;

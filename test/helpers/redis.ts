@@ -29,3 +29,20 @@ export async function keysMatching(redis: RedisConnection, pattern: string): Pro
 export function uniquePrefix(label: string): string {
   return `t-${label}-${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * Bytes Redis holds for the keys matching `pattern` (the sum of `MEMORY USAGE` with every element
+ * sampled), on one server. Summing over a test's own prefix measures what that test stored, however
+ * busy the shared server is with other suites.
+ */
+export async function memoryOfKeys(redis: Redis, pattern: string): Promise<number> {
+  let total = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    const sizes = await Promise.all(keys.map((key) => redis.memory('USAGE', key, 'SAMPLES', 0)));
+    for (const size of sizes) total += size ?? 0;
+  } while (cursor !== '0');
+  return total;
+}

@@ -62,6 +62,7 @@ export {
 } from './prefix-guard.ts';
 export * from './queues.ts';
 export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
+export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
 export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';
 export { createSpendLedger, type SpendLedger, type SpendLedgerOptions, spendDay, spendKey } from './spend.ts';
 export {

@@ -83,7 +83,8 @@ function parsePlan(raw: string): PlanStep[] {
  * Parses the `HGETALL` reply of verification `id`'s record strictly: a missing or malformed field throws `malformed_record` naming
  * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
  * `lastSendAt` alone may be missing: records written before it existed read it as `createdAt`.
- * `keyId`, `numberPrefix` and `refusedReason` (read as `refused.reason`) are optional.
+ * `keyId`, `numberPrefix` and `refusedReason` are optional; with `refusedReason`, `refusedCount` and
+ * `refusedLastAt` (read as `refused`) default to one refusal at `createdAt`, as written before they existed.
  */
 export function decodeRecord(id: string, hash: Readonly<Record<string, string>>): VerificationRecord {
   const string = (name: string): string => {
@@ -95,6 +96,16 @@ export function decodeRecord(id: string, hash: Readonly<Record<string, string>>)
     const value = parseInteger(string(name));
     if (value === null) throw malformed(name, 'is not an integer');
     return value;
+  };
+  const optional = (name: string, fallback: number) => (hash[name] === undefined ? fallback : integer(name));
+  const refused = (reason: string) => {
+    const firstAt = integer('createdAt');
+    return {
+      reason,
+      count: optional('refusedCount', 1),
+      firstAt,
+      lastAt: optional('refusedLastAt', firstAt),
+    };
   };
   const status = string('status');
   if (!isStatus(status)) throw malformed('status', 'is not a known status');
@@ -124,6 +135,6 @@ export function decodeRecord(id: string, hash: Readonly<Record<string, string>>)
     lastSendAt: hash.lastSendAt === undefined ? integer('createdAt') : integer('lastSendAt'),
     ...(hash.keyId === undefined ? {} : { keyId: hash.keyId }),
     ...(hash.numberPrefix === undefined ? {} : { numberPrefix: hash.numberPrefix }),
-    ...(hash.refusedReason === undefined ? {} : { refused: { reason: hash.refusedReason } }),
+    ...(hash.refusedReason === undefined ? {} : { refused: refused(hash.refusedReason) }),
   };
 }

@@ -40,6 +40,7 @@ const SCRIPTS = {
   circuitAllow: script('circuitAllow', 1),
   circuitRecord: script('circuitRecord', 1),
   refuse: script('refuse', 3),
+  refusalQuota: script('refusalQuota', 1),
   admit: script('admit', 'variable'),
   admitRefund: script('admitRefund', 'variable'),
   clearPending: script('clearPending', 1),

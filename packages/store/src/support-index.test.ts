@@ -64,6 +64,21 @@ describe('support index', () => {
     ]);
   });
 
+  it('keeps an index only as long as its entries ask (a refused start), never shorter than it had', async () => {
+    const key = supportIndexKey(prefix, 'destination', 'refused-only');
+    await index.add('destination', 'refused-only', 'ver_refused', T0, 90_000);
+    const short = await redis.ttl(key);
+    expect(short).toBeGreaterThan(90_000 - 5);
+    expect(short).toBeLessThanOrEqual(90_000);
+    await index.add('destination', 'refused-only', 'ver_real', T0 + 1);
+    expect(await redis.ttl(key)).toBeGreaterThan(7 * 86_400 - 5);
+    await index.add('destination', 'refused-only', 'ver_refused_again', T0 + 2, 60);
+    expect(await redis.ttl(key)).toBeGreaterThan(7 * 86_400 - 5);
+    await expect(index.add('destination', 'refused-only', 'ver_x', T0, 0)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+
   it('uses the kind and hash as the hash tag, and refuses bad input', async () => {
     expect(supportIndexKey(prefix, 'destination', 'abc')).toBe(`${prefix}:ix:{destination:abc}`);
     await expect(index.add('destination', 'a}b', 'ver_x', T0)).rejects.toMatchObject({

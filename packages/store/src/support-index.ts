@@ -8,14 +8,19 @@ import { parseInteger } from './values.ts';
 /**
  * Where support finds verifications again: an index by destination and by accountRef, each keyed by a
  * keyed hash the caller made (`lookupHash`), never by the clear value. Each index holds the newest
- * 100 verification ids with their createdAt, for 7 days (the timelines' retention).
+ * 100 verification ids with their createdAt, for 7 days (the timelines' retention). An entry whose
+ * verification goes sooner (a refused start, kept 24 h) may say so (`keepSeconds`): an index that holds
+ * only such entries then goes with them instead of 7 days later.
  *
  * Each index is its own hash tag, so `find` over several hashes (one per lookup key, while keys rotate)
  * reads several slots: it issues one read per index, not a multi-key command.
  */
 export interface SupportIndex {
-  /** Indexes verification `id` (created at `createdAt`, epoch ms) under `hash`. */
-  add(kind: IndexKind, hash: string, id: string, createdAt: number): Promise<void>;
+  /**
+   * Indexes verification `id` (created at `createdAt`, epoch ms) under `hash`, and keeps the index at
+   * least `keepSeconds` from now (default, and at most, 7 days); a shorter keep never shortens it.
+   */
+  add(kind: IndexKind, hash: string, id: string, createdAt: number, keepSeconds?: number): Promise<void>;
   /**
    * Ids indexed under any of `kinds` created at or after `sinceMs`, newest first, each once, at most
    * `limit` of them.
@@ -56,8 +61,9 @@ export function createSupportIndex(options: SupportIndexOptions): SupportIndex {
   const run = scriptRunner(redis);
 
   return {
-    async add(kind, hash, id, createdAt) {
-      const args = [nonEmpty('id', id), timestamp(createdAt), RETENTION_SECONDS, MAX_ENTRIES];
+    async add(kind, hash, id, createdAt, keepSeconds = RETENTION_SECONDS) {
+      const keep = Math.min(positiveInteger('keepSeconds', keepSeconds), RETENTION_SECONDS);
+      const args = [nonEmpty('id', id), timestamp(createdAt), RETENTION_SECONDS, MAX_ENTRIES, keep];
       await run('indexAdd', [supportIndexKey(prefix, kind, hash)], args);
     },
 

@@ -49,9 +49,16 @@ export interface VerificationRecord {
   readonly numberPrefix?: string;
   /**
    * Set on a start that was refused (`recordRefusal`): such a record is 'failed' from the start, has no
-   * code (`codeHash` is empty, `sends` 0, `maxAttempts` 0) and exists so support can see why.
+   * code (`codeHash` is empty, `sends` 0, `maxAttempts` 0) and exists so support can see why. It stands
+   * for every refusal of its client, destination, reason and rule within one window (`REFUSAL_WINDOW_MS`):
+   * `count` of them, the first at `firstAt` (= `createdAt`), the latest at `lastAt` (epoch ms).
    */
-  readonly refused?: { readonly reason: string };
+  readonly refused?: {
+    readonly reason: string;
+    readonly count: number;
+    readonly firstAt: number;
+    readonly lastAt: number;
+  };
 }
 
 /** Input for `create`: the record as it starts. */
@@ -77,21 +84,40 @@ export interface DeliveryView {
 
 /**
  * A start that was refused (rate limit, blocked destination...), recorded so support can see why:
- * `recordRefusal` stores it as a 'failed' record with one 'refused' event.
+ * `recordRefusal` keeps one 'failed' record with one 'refused' event per client, destination
+ * (`lookupHash`), `reason` and `rule` within a window, and counts the repeats on it.
  */
 export interface RefusedStart {
-  readonly id: string;
   readonly client: string;
+  /** Keyed hash of the first destination (`lookupHash` of @sendcode/policy): refusals are kept per destination. */
+  readonly lookupHash: string;
   /** The plan that would have been sent, destinations masked (at least one step). */
   readonly planMasked: readonly PlanStep[];
   readonly purpose: string;
   readonly accountRef?: string;
   /** Why, e.g. 'rate_limited' | 'destination_blocked' | 'spend_cap'. */
   readonly reason: string;
+  /** Which rule within the reason: the limit's scope ('destination', 'ip'...) or the block ('country'...). */
+  readonly rule: string;
   /** Safe to show support staff: the limit's scope, retryAfterMs... Never a clear destination. */
   readonly detail: Readonly<Record<string, string | number | boolean>>;
   readonly nowMs: number;
 }
+
+/**
+ * What `recordRefusal` did: counted the start on the stored refusal `id` (`count` so far, the first of
+ * them at `firstAt`; record and timeline are gone by `retainedUntil`, epoch ms), or kept nothing
+ * because the client's quota of distinct refusals for this window is used up (`dropped` of them so far).
+ */
+export type RefusalOutcome =
+  | {
+      readonly stored: true;
+      readonly id: string;
+      readonly count: number;
+      readonly firstAt: number;
+      readonly retainedUntil: number;
+    }
+  | { readonly stored: false; readonly dropped: number };
 
 /** Timeline event types. Stored in Redis: add, never rename. */
 export const EVENT_TYPES = [

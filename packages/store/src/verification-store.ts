@@ -4,7 +4,7 @@ import { StoreError } from './errors.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { DEFAULT_PREFIX, verificationKeys } from './keys.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
-import { encodeRefusal } from './refusal.ts';
+import { DEFAULT_REFUSAL_QUOTA, refusalRecorder } from './refusal.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 import { scriptRunner } from './scripts.ts';
 import { type SendStore, sendMethods } from './sends.ts';
@@ -13,6 +13,7 @@ import type {
   CheckOutcome,
   DeliveryView,
   NewVerification,
+  RefusalOutcome,
   RefusedStart,
   TimelineEvent,
   TransitionOutcome,
@@ -35,12 +36,15 @@ export interface VerificationStore extends SendStore {
    */
   create(v: NewVerification, nowMs: number): Promise<void>;
   /**
-   * Records a refused start so support can see why (see `RefusedStart`): a record already 'failed',
-   * with `refused.reason`, no code and no sends, kept for the final-state retention; and a timeline of
-   * one 'refused' event (step 0, detail + reason), kept for the timeline retention. `check` on it
-   * answers invalid and 'failed' without counting. Throws `id_taken` if the id is in use.
+   * Records a refused start so support can see why, at a bounded cost (`refusal.ts`): one record per
+   * client, destination, reason and rule per hour (`REFUSAL_WINDOW_MS`), already 'failed', with no code
+   * and no sends, and a timeline of one 'refused' event (step 0, detail + reason); a repeat counts on
+   * it (`refused.count`, `refused.lastAt`). Both are kept for the final-state retention from the latest
+   * refusal. At most `refusalQuota` of them per client per hour: past that, nothing is kept
+   * (`stored: false`). `check` on a refusal answers invalid and 'failed' without counting. Throws
+   * `id_taken` if the refusal's id is held by a verification that is not a refusal.
    */
-  recordRefusal(r: RefusedStart): Promise<void>;
+  recordRefusal(r: RefusedStart): Promise<RefusalOutcome>;
   /** The record, or null. A pending record past `expiresAt` reads as 'expired' (nothing is written). */
   get(id: string, nowMs: number): Promise<VerificationRecord | null>;
   /**
@@ -82,6 +86,8 @@ export interface VerificationStoreOptions {
   readonly retentionSeconds?: number;
   /** How long a timeline outlives the code's expiry, in seconds; default 604800 (7 days). */
   readonly timelineRetentionSeconds?: number;
+  /** Distinct refused starts kept per API client per hour (`recordRefusal`); default 1000. */
+  readonly refusalQuota?: number;
 }
 
 const DAY_SECONDS = 86_400;
@@ -94,6 +100,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     'timelineRetentionSeconds',
     options.timelineRetentionSeconds ?? 7 * DAY_SECONDS,
   );
+  const refusalQuota = positiveInteger('refusalQuota', options.refusalQuota ?? DEFAULT_REFUSAL_QUOTA);
   const run = scriptRunner(redis);
   const keysOf = (id: string) => verificationKeys(prefix, id);
   const allKeys = (id: string) => {
@@ -121,11 +128,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       if (created !== 1) throw new StoreError('id_taken', 'a verification with this id already exists');
     },
 
-    async recordRefusal(r) {
-      const { fields, event } = encodeRefusal(r);
-      const created = await run('refuse', allKeys(r.id), [retention, timelineRetention, event, ...fields]);
-      if (created !== 1) throw new StoreError('id_taken', 'a verification with this id already exists');
-    },
+    recordRefusal: refusalRecorder({ run, prefix, keysOf, retention, quota: refusalQuota }),
 
     async get(id, nowMs) {
       const now = timestamp(nowMs);

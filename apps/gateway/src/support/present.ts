@@ -51,9 +51,23 @@ export function presentForSupport(view: SupportView) {
         .filter((e) => e.type === 'check_valid' || e.type === 'check_invalid')
         .map((e) => ({ at: iso(e.at), valid: e.type === 'check_valid' })),
     },
-    outcome: { status: record.status, ...(record.refused ? { refused: record.refused.reason } : {}) },
+    outcome: { status: record.status, ...refusedOutcome(record.refused) },
     diagnosis,
     timeline: timeline.map((e) => ({ ...e, at: iso(e.at) })),
+  };
+}
+
+/**
+ * A refused start's outcome: why (`refused`), and how many starts this one record stands for (repeats
+ * within the hour are counted on it, not stored), the first and the latest.
+ */
+function refusedOutcome(refused: VerificationRecord['refused']) {
+  if (!refused) return {};
+  return {
+    refused: refused.reason,
+    refusedCount: refused.count,
+    firstRefusedAt: iso(refused.firstAt),
+    lastRefusedAt: iso(refused.lastAt),
   };
 }
 

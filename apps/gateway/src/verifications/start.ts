@@ -47,14 +47,14 @@ function refusal(deps: GatewayDeps, result: Extract<StartResult, { ok: false }>)
       deps.metrics.blocked(result.block);
       return new ApiError('destination_blocked', BLOCK_MESSAGES[result.block], {
         reason: result.block,
-        id: result.id,
+        ...refusalId(result),
       });
     case 'rate_limited':
       deps.metrics.limited(result.scope);
       return new ApiError(
         'rate_limited',
         LIMIT_MESSAGES[result.scope] ?? 'Too many requests.',
-        { scope: result.scope, id: result.id },
+        { scope: result.scope, ...refusalId(result) },
         { retryAfterMs: result.retryAfterMs },
       );
     case 'resend_too_soon':
@@ -81,6 +81,12 @@ function refusal(deps: GatewayDeps, result: Extract<StartResult, { ok: false }>)
       );
   }
 }
+
+/**
+ * `details.id`: the stored refusal, the same for repeats within the hour (support finds it); absent
+ * when the client's quota of kept refusals for the hour is used up.
+ */
+const refusalId = (result: { readonly id?: string }) => (result.id === undefined ? {} : { id: result.id });
 
 const BLOCK_MESSAGES: Record<BlockReason, string> = {
   country: 'Codes are not sent to this country for this client.',

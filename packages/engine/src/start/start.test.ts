@@ -1,25 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKeyRing, DEFAULT_SETTINGS } from '@sendcode/policy';
-import { createLogger } from '@sendcode/runtime';
-import {
-  createAdmission,
-  createDeliveryQueues,
-  createPrefixGuard,
-  createReceiptDue,
-  createSpendLedger,
-  createSupportIndex,
-  createVerificationStore,
-  type DeliveryQueues,
-  type VerificationStore,
-} from '@sendcode/store';
+import type { DeliveryQueues, VerificationStore } from '@sendcode/store';
 import type { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedis, uniquePrefix } from '../../../../test/helpers/redis.ts';
-import { createEngineMetrics } from '../metrics.ts';
 import { CREATE_CLAIM_MS } from './admit.ts';
 import { startVerification } from './start.ts';
+import { testStartDeps } from './test-deps.ts';
 import type { StartDeps } from './types.ts';
 
 let redis: Redis;
@@ -38,30 +24,9 @@ function startDeps(
   wrap: (store: VerificationStore) => VerificationStore = (s) => s,
   prefix = uniquePrefix('start'),
 ): StartDeps {
-  const queues = createDeliveryQueues(redis, prefix);
-  opened.push(queues);
-  return {
-    store: wrap(createVerificationStore({ redis, prefix })),
-    queues,
-    receiptDue: createReceiptDue({ redis, prefix }),
-    config: {
-      settings: DEFAULT_SETTINGS,
-      maxSends: 5,
-      resendCooldownMs: 30_000,
-      receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
-      publicUrl: undefined,
-      retry: { attempts: 3, backoffMs: 100 },
-    },
-    ring: createKeyRing(randomBytes(32).toString('hex')),
-    admission: createAdmission({ redis, prefix }),
-    prefixGuard: createPrefixGuard({ redis, prefix }),
-    supportIndex: createSupportIndex({ redis, prefix }),
-    spend: createSpendLedger({ redis, prefix }),
-    metrics: createEngineMetrics(new Registry()),
-    logger: createLogger('test', 'silent'),
-    now: Date.now,
-    defaults: { codeLength: 6, ttlSeconds: 600, maxAttempts: 5, brand: 'Sendcode' },
-  };
+  const deps = testStartDeps(redis, { prefix, wrap });
+  opened.push(deps.queues);
+  return deps;
 }
 
 /** A store whose `create` takes `ms` longer: a gateway on a slower path to Redis than the others. */

@@ -1,10 +1,4 @@
-import {
-  type BlockReason,
-  clientSettings,
-  type LimitScope,
-  lookupHash,
-  numberPrefix,
-} from '@sendcode/policy';
+import { clientSettings, lookupHash, numberPrefix } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import { resend } from '../resend.ts';
 import { admitStart } from './admit.ts';
@@ -12,6 +6,7 @@ import { createAndEnqueue, indexStart } from './create.ts';
 import { guardStart } from './guard.ts';
 import { limitRules } from './limits.ts';
 import { planStart } from './plan.ts';
+import { blocked, limited } from './refuse.ts';
 import type { PlannedStart, StartDeps, StartRequest, StartResult } from './types.ts';
 
 /**
@@ -23,7 +18,7 @@ import type { PlannedStart, StartDeps, StartRequest, StartResult } from './types
  *    subject to the resend cooldown), and concurrent starts meet there (`admitStart`);
  * 4. create and enqueue: the verification stored and its first send queued, or neither;
  * 5. index: the pending index confirmed, support index, prefix guard.
- * A refused start is kept for support (`refused` on its timeline) under the id it would have had.
+ * A refused start is kept for support (`refuse.ts`): repeats within the hour count on one record.
  */
 export async function startVerification(
   deps: StartDeps,
@@ -98,47 +93,4 @@ async function resume(
   const updated = await deps.store.get(existing.id, deps.now());
   if (!updated) return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
   return { ok: true, created: false, record: updated, warnings: start.warnings };
-}
-
-async function blocked(
-  deps: StartDeps,
-  request: StartRequest,
-  start: PlannedStart,
-  block: BlockReason,
-  detail: Record<string, string | number>,
-): Promise<StartResult> {
-  await refuse(deps, request, start, 'destination_blocked', { block, ...detail });
-  return { ok: false, reason: 'blocked', block, id: start.id };
-}
-
-async function limited(
-  deps: StartDeps,
-  request: StartRequest,
-  start: PlannedStart,
-  scope: LimitScope,
-  retryAfterMs: number,
-): Promise<StartResult> {
-  await refuse(deps, request, start, 'rate_limited', { scope });
-  return { ok: false, reason: 'rate_limited', scope, retryAfterMs, id: start.id };
-}
-
-/** Keeps a refused start for support: a `failed` record with a `refused` event, indexed by destination. */
-async function refuse(
-  deps: StartDeps,
-  request: StartRequest,
-  start: PlannedStart,
-  reason: 'rate_limited' | 'destination_blocked',
-  detail: Record<string, string | number>,
-) {
-  await deps.store.recordRefusal({
-    id: start.id,
-    client: start.client,
-    planMasked: start.planMasked,
-    purpose: start.purpose,
-    ...(request.accountRef === undefined ? {} : { accountRef: request.accountRef }),
-    reason,
-    detail,
-    nowMs: start.nowMs,
-  });
-  await deps.supportIndex.add('destination', start.lookup, start.id, start.nowMs);
 }

@@ -64,8 +64,9 @@ export interface PlannedStart {
 
 /**
  * Why a start did not go ahead. `invalid_destination`, `channel_mismatch` and `too_many_steps` are the
- * caller's mistakes (nothing is stored); `blocked` and `rate_limited` are refusals, recorded under
- * `id` for support; `resend_too_soon`, `max_sends_reached` come from resuming a pending verification;
+ * caller's mistakes (nothing is stored); `blocked` and `rate_limited` are refusals, kept for support
+ * under `id` — the same id for every refusal of the destination for that reason and rule within the
+ * hour; none when the client's quota of kept refusals for the hour is used up; `resend_too_soon`, `max_sends_reached` come from resuming a pending verification;
  * `being_created`: another start for the same destination is creating it right now, retry in a moment;
  * `unavailable`: the delivery could not be queued and nothing was kept.
  */
@@ -77,12 +78,12 @@ export type StartRefusal =
     }
   | { readonly reason: 'channel_mismatch'; readonly field: string }
   | { readonly reason: 'too_many_steps' }
-  | { readonly reason: 'blocked'; readonly block: BlockReason; readonly id: string }
+  | { readonly reason: 'blocked'; readonly block: BlockReason; readonly id?: string }
   | {
       readonly reason: 'rate_limited';
       readonly scope: LimitScope;
       readonly retryAfterMs: number;
-      readonly id: string;
+      readonly id?: string;
     }
   | { readonly reason: 'resend_too_soon'; readonly retryAfterMs: number }
   | { readonly reason: 'max_sends_reached'; readonly retryAfterMs: number }

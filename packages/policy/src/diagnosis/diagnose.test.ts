@@ -172,6 +172,28 @@ describe('diagnose', () => {
     expect(diagnosis.ja.suggestion).toMatch(/^対応案：/);
   });
 
+  it.each([
+    ['rate_limited', 'destination', 'scope'],
+    ['destination_blocked', 'country', 'block'],
+  ])(
+    'a %s refusal that stands for several starts says how many, and a single one does not',
+    (reason, rule, key) => {
+      const refusedBase = {
+        ...base,
+        status: 'failed' as const,
+        sends: [],
+        timeline: [{ type: 'refused', detail: { reason, [key]: rule } }],
+      };
+      const three = diagnose({ ...refusedBase, refused: { reason, count: 3 } });
+      expect(three.en.summary).toMatch(/^No code was sent: .* \(refused 3 times\)\.$/);
+      expect(three.ja.summary).toMatch(/（3回拒否されました）。$/);
+      const one = diagnose({ ...refusedBase, refused: { reason, count: 1 } });
+      expect(one.en.summary).not.toMatch(/refused \d+ times/);
+      expect(one.ja.summary).not.toMatch(/回拒否/);
+      expect(diagnose({ ...refusedBase, refused: { reason } }).en.summary).toBe(one.en.summary);
+    },
+  );
+
   it('a carrier-mail failover without the carrier warning is a plain failover', () => {
     const timeline = [{ type: 'failover', detail: { reason: 'permanent_error', fromChannel: 'email' } }];
     expect(diagnose({ ...base, timeline }).code).toBe('failed_over');

@@ -112,6 +112,7 @@ function factsOf(input: DiagnosisInput): DiagnosisFacts {
     lastChannel: sent.at(-1)?.channel ?? last?.channel,
     scope: str(refused?.scope),
     block: str(refused?.block),
+    refusals: input.refused ? Math.max(1, input.refused.count ?? 1) : 0,
     attempts: input.attempts,
     maxAttempts: input.maxAttempts,
     minutesLeft: Math.max(0, Math.ceil((input.expiresAt - input.now) / 60_000)),

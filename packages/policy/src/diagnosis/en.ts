@@ -6,6 +6,7 @@ import type { DiagnosisFacts } from './types.ts';
 const channels: Record<ChannelName, string> = { email: 'email', sms: 'SMS', voice: 'phone call' };
 const via = (channel: ChannelName | undefined) => (channel ? `by ${channels[channel]}` : '');
 const fresh = 'Suggest: start a new verification for the user.';
+const times = (f: DiagnosisFacts) => (f.refusals > 1 ? ` (refused ${f.refusals} times)` : '');
 
 const SCOPES: Record<string, string> = {
   destination: 'too many codes were sent to this destination in the last few minutes',
@@ -38,12 +39,12 @@ export const en: DiagnosisStrings = {
   outcome,
   codes: {
     rate_limited: {
-      summary: (f) => `No code was sent: ${SCOPES[f.scope ?? ''] ?? 'a rate limit was reached'}.`,
+      summary: (f) => `No code was sent: ${SCOPES[f.scope ?? ''] ?? 'a rate limit was reached'}${times(f)}.`,
       suggestion: () => 'Suggest: ask the user to wait a few minutes before asking for a new code.',
     },
     fraud_blocked: {
       summary: (f) =>
-        `No code was sent: the fraud guard blocked it because ${BLOCKS[f.block ?? ''] ?? 'the destination is blocked'}.`,
+        `No code was sent: the fraud guard blocked it because ${BLOCKS[f.block ?? ''] ?? 'the destination is blocked'}${times(f)}.`,
       suggestion: () =>
         'Suggest: check that the number is right; if the user is genuine, use another number or email, or ask an administrator to review the allowed countries.',
     },

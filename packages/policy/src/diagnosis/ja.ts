@@ -6,6 +6,7 @@ import type { DiagnosisFacts } from './types.ts';
 const channels: Record<ChannelName, string> = { email: 'メール', sms: 'SMS', voice: '音声通話' };
 const via = (channel: ChannelName | undefined) => (channel ? `${channels[channel]}で` : '');
 const fresh = '対応案：新しい認証を開始してください。';
+const times = (f: DiagnosisFacts) => (f.refusals > 1 ? `（${f.refusals}回拒否されました）` : '');
 
 const SCOPES: Record<string, string> = {
   destination: 'この宛先への送信回数が短時間に上限を超えました',
@@ -41,12 +42,12 @@ export const ja: DiagnosisStrings = {
   codes: {
     rate_limited: {
       summary: (f) =>
-        `コードは送信されていません：${SCOPES[f.scope ?? ''] ?? '送信回数の上限に達しました'}。`,
+        `コードは送信されていません：${SCOPES[f.scope ?? ''] ?? '送信回数の上限に達しました'}${times(f)}。`,
       suggestion: () => '対応案：数分待ってから新しいコードを要求するようユーザーに伝えてください。',
     },
     fraud_blocked: {
       summary: (f) =>
-        `コードは送信されていません：不正対策により停止しました（${BLOCKS[f.block ?? ''] ?? '宛先がブロックされています'}）。`,
+        `コードは送信されていません：不正対策により停止しました（${BLOCKS[f.block ?? ''] ?? '宛先がブロックされています'}）${times(f)}。`,
       suggestion: () =>
         '対応案：番号が正しいか確認してください。正当な利用者であれば別の番号かメールを使うか、管理者に許可国の設定を確認してもらってください。',
     },

@@ -6,8 +6,11 @@ import type { ChannelName, ProviderName, VerificationStatus } from '../types.ts'
  */
 export interface DiagnosisInput {
   readonly status: VerificationStatus;
-  /** Set on a start that was refused: `rate_limited` or `destination_blocked`. */
-  readonly refused?: { readonly reason: string };
+  /**
+   * Set on a start that was refused: `rate_limited` or `destination_blocked`, and how many starts
+   * this one record stands for (repeats within the hour are counted, not stored; 1 when absent).
+   */
+  readonly refused?: { readonly reason: string; readonly count?: number };
   readonly sends: readonly DiagnosisSend[];
   /** Timeline events, oldest first. */
   readonly timeline: readonly DiagnosisEvent[];
@@ -81,6 +84,8 @@ export interface DiagnosisFacts {
   /** For a refused start: the limit's scope or the block reason. */
   readonly scope: string | undefined;
   readonly block: string | undefined;
+  /** For a refused start: how many starts were refused (1 or more); 0 otherwise. */
+  readonly refusals: number;
   readonly attempts: number;
   readonly maxAttempts: number;
   /** Minutes left before expiry (0 when past). */

@@ -1,7 +1,9 @@
 --[[
   Adds a verification to a support index (the verifications of one destination or accountRef, keyed
   by its keyed hash): id -> createdAt. Keeps the newest `maxEntries`, drops entries older than the
-  retention (their timelines are gone too) and gives the index the retention from its newest entry.
+  retention (their timelines are gone too) and keeps the index at least `keep` seconds from now: the
+  retention for a verification, less for an entry that goes sooner (a refused start). A shorter keep
+  never shortens what the index already has.
 
   Cluster: one key, its own hash tag (`{kind:hash}`), so indexes spread over the cluster.
 
@@ -11,17 +13,18 @@
     ARGV[2] createdAt, epoch ms
     ARGV[3] retention, seconds
     ARGV[4] maxEntries
+    ARGV[5] keep, seconds (at most the retention)
 
   Output:
     entries in the index after the call
 ]]
-local key, id, createdAt, retention, maxEntries =
-  KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local key, id, createdAt, retention, maxEntries, keep =
+  KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 
 redis.call('ZADD', key, createdAt, id)
 redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%d', createdAt - retention * 1000))
 redis.call('ZREMRANGEBYRANK', key, 0, -(maxEntries + 1))
-if redis.call('TTL', key) < retention then
-  redis.call('EXPIRE', key, retention)
+if redis.call('TTL', key) < keep then
+  redis.call('EXPIRE', key, keep)
 end
 return redis.call('ZCARD', key)
