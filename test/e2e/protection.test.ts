@@ -162,7 +162,16 @@ describe('fraud guard', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       SENDCODE_SETTINGS: settingsFile({
-        fraud: { conversion: { minSends: 5, threshold: 0.2, windowSeconds: 60, blockSeconds: 2, digits: 9 } },
+        fraud: {
+          conversion: {
+            minSends: 5,
+            threshold: 0.2,
+            windowSeconds: 3600,
+            blockSeconds: 3,
+            clientsToSuspendAll: 2,
+            digits: 9,
+          },
+        },
         clients: { acme: { allowedCountries: { sms: ['JP'], voice: ['JP'] } } },
       }),
     });
@@ -192,8 +201,8 @@ describe('fraud guard', () => {
     });
   });
 
-  it('blocks a number prefix whose conversion collapses, for a while, and lets it through again after', async () => {
-    // Five unconfirmed starts to one prefix (+81 90 1239 0…): the sixth is refused.
+  it('blocks a number prefix for the client whose conversion to it collapses, for a while, and lets it through again after', async () => {
+    // Five of acme's starts to one prefix (+81 90 1239 0…), none confirmed: acme's sixth is refused.
     for (let i = 0; i < 5; i++) {
       expect((await system.api('POST', '/v1/verifications', { to: `+8190123900${i}1` })).status).toBe(201);
     }
@@ -209,9 +218,44 @@ describe('fraud guard', () => {
     const after = await eventually(
       () => system.api('POST', '/v1/verifications', { to: '+819012390071' }),
       (answer) => answer.status === 201,
-      4_000,
+      6_000,
     );
     expect(after.status).toBe(201);
+  });
+
+  it("one client's collapse blocks that client only; a second client's suspends the range for all", async () => {
+    // Range +81 90 1239 1…; blocks last 3 s, and the two collapses must fall within that of each other.
+    const start = (to: string, key = system.verifyKey) =>
+      system.api('POST', '/v1/verifications', { to }, key);
+    // acme starts five codes and confirms none: acme is blocked from the range...
+    for (let i = 0; i < 5; i++) expect((await start(`+8190123910${i}1`)).status).toBe(201);
+    const refused = await start('+819012391061');
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { code: 'destination_blocked', details: { reason: 'prefix_suspended' } } },
+    });
+    // ...and globex, whose own traffic to it has not collapsed, is not: its starts go out. Its fifth
+    // unconfirmed one collapses its own conversion: two clients (clientsToSuspendAll here), so the
+    // range is now suspended for everyone.
+    for (let i = 0; i < 5; i++) {
+      expect((await start(`+8190123910${i}2`, system.otherClientKey)).status).toBe(201);
+    }
+    const suspended = await start('+819012391062', system.otherClientKey);
+    expect(suspended).toMatchObject({
+      status: 403,
+      body: { error: { details: { reason: 'prefix_suspended' } } },
+    });
+
+    const timeline = async (id: string, key: string) =>
+      (await system.api('GET', `/v1/verifications/${id}`, undefined, key)).body.timeline[0];
+    expect(await timeline(refused.body.error.details.id, system.verifyKey)).toMatchObject({
+      type: 'refused',
+      detail: { reason: 'destination_blocked', block: 'prefix_suspended', scope: 'client' },
+    });
+    expect(await timeline(suspended.body.error.details.id, system.otherClientKey)).toMatchObject({
+      type: 'refused',
+      detail: { reason: 'destination_blocked', block: 'prefix_suspended', scope: 'all' },
+    });
   });
 });
 

@@ -54,7 +54,10 @@ export {
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './keys.ts';
 export {
   createPrefixGuard,
+  type PrefixBlock,
+  type PrefixBlockScope,
   type PrefixGuard,
+  type PrefixGuardKeys,
   type PrefixGuardOptions,
   type PrefixRule,
   type PrefixStartOutcome,

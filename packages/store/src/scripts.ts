@@ -51,7 +51,7 @@ const SCRIPTS = {
   idempotencyAbandon: script('idempotencyAbandon', 1),
   spendCharge: script('spendCharge', 1),
   spendRefund: script('spendRefund', 1),
-  prefixStart: script('prefixStart', 2),
+  prefixStart: script('prefixStart', 4),
   prefixApproval: script('prefixApproval', 1),
   indexAdd: script('indexAdd', 1),
   receiptClaim: script('receiptClaim', 1),

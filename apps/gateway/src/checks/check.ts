@@ -73,9 +73,10 @@ export async function checkVerification(
   if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
   count(deps, outcome, now);
   if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
-    // The fraud guard's conversion tracking: a confirmed code means real people behind this range.
+    // The fraud guard's conversion tracking: a confirmed code means real people behind this client's
+    // traffic to this range (counted for this client only: it vouches for no one else's).
     const window = deps.engine.config.settings.fraud.conversion.windowSeconds * 1000;
-    await deps.prefixGuard.recordApproval(record.numberPrefix, now, window);
+    await deps.prefixGuard.recordApproval(record.numberPrefix, record.client, now, window);
   }
   return { record, outcome };
 }

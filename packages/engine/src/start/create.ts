@@ -62,17 +62,23 @@ export async function indexStart(deps: StartDeps, request: StartRequest, start: 
     writes.push(supportIndex.add('account', account, start.id, start.nowMs));
   }
   const guarded = start.prefixes.map((prefix) =>
-    prefixGuard.recordStart(prefix, start.nowMs, {
+    prefixGuard.recordStart(prefix, start.client, start.nowMs, {
       minSends: rule.minSends,
       threshold: rule.threshold,
       windowMs: rule.windowSeconds * 1000,
       blockMs: rule.blockSeconds * 1000,
+      clientsToSuspendAll: rule.clientsToSuspendAll,
     }),
   );
   const [, guards] = await Promise.all([Promise.all(writes), Promise.all(guarded)]);
   for (const guard of guards) {
     if (guard.blocked && guard.triggered) {
-      deps.logger.warn({ until: guard.until }, 'number prefix suspended: conversion collapsed');
+      // The client is the operator's own name for an API key (never a destination or a prefix).
+      const message =
+        guard.scope === 'all'
+          ? 'number prefix suspended for every client: conversion collapsed for several clients'
+          : 'number prefix blocked for one client: its conversion collapsed';
+      deps.logger.warn({ until: guard.until, scope: guard.scope, client: start.client }, message);
     }
   }
 }

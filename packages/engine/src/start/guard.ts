@@ -1,17 +1,22 @@
 import { type ClientSettings, countryAllowed, sendCost } from '@sendcode/policy';
-import { spendDay } from '@sendcode/store';
+import { type PrefixBlockScope, spendDay } from '@sendcode/store';
 import type { PlannedStart, StartDeps } from './types.ts';
 
 /** A fraud guard's refusal, before it is recorded. */
 export type GuardRefusal =
   | { readonly kind: 'blocked'; readonly block: 'country'; readonly detail: Record<string, string> }
-  | { readonly kind: 'blocked'; readonly block: 'prefix_suspended'; readonly detail: { until: number } }
+  | {
+      readonly kind: 'blocked';
+      readonly block: 'prefix_suspended';
+      readonly detail: { until: number; scope: PrefixBlockScope };
+    }
   | { readonly kind: 'limited'; readonly scope: 'spend'; readonly retryAfterMs: number };
 
 /**
- * Phase 2, the fraud guard: the client's allowed countries for every phone step, suspended number
- * prefixes, and the daily spend cap (refused up front when the first send alone would pass it; the
- * workers charge each send). Reads only; undefined when the start may go on.
+ * Phase 2, the fraud guard: the client's allowed countries for every phone step, number prefixes
+ * blocked for this client or suspended for everyone (`scope` on the timeline says which), and the
+ * daily spend cap (refused up front when the first send alone would pass it; the workers charge each
+ * send). Reads only; undefined when the start may go on.
  */
 export async function guardStart(
   deps: StartDeps,
@@ -28,8 +33,8 @@ export async function guardStart(
     }
   }
   for (const prefix of start.prefixes) {
-    const until = await deps.prefixGuard.blockedUntil(prefix, start.nowMs);
-    if (until !== undefined) return { kind: 'blocked', block: 'prefix_suspended', detail: { until } };
+    const block = await deps.prefixGuard.blockedUntil(prefix, start.client, start.nowMs);
+    if (block) return { kind: 'blocked', block: 'prefix_suspended', detail: { ...block } };
   }
   const first = start.plan[0];
   const firstPhone = start.phones[0];

@@ -55,14 +55,26 @@ const allowedCountriesSchema = z.union([
   z.strictObject({ sms: countryList.optional(), voice: countryList.optional() }),
 ]);
 
+/**
+ * Conversion is judged per API client and prefix: a client whose own starts to a prefix go unconfirmed
+ * is blocked from that prefix, and nobody else is, so one client (or one stolen key) cannot switch a
+ * number range off for all. A range is suspended for every client only once several distinct clients
+ * saw their conversion to it collapse within `blockSeconds` of one another.
+ */
 const conversionSchema = z.strictObject({
-  /** Starts to a prefix within the window before its conversion rate is judged at all. */
+  /** A client's starts to a prefix within the window before its conversion rate is judged at all. */
   minSends: z.int().positive(),
-  /** Approved ÷ started below this (0..1) suspends the prefix; 0 turns the guard off. */
+  /** Approved ÷ started below this (0..1) blocks the prefix for that client; 0 turns the guard off. */
   threshold: z.number().min(0).max(1),
   windowSeconds: z.int().positive(),
-  /** How long a suspended prefix stays suspended. */
+  /** How long a blocked (or suspended) prefix stays so. */
   blockSeconds: z.int().positive(),
+  /**
+   * Distinct clients whose conversion to a prefix collapsed within `blockSeconds` that suspend it for
+   * every client; 1 makes any one client's collapse suspend it for all. Defaulted on its own, so a
+   * settings file written before it existed stays valid.
+   */
+  clientsToSuspendAll: z.int().positive().default(F.conversion.clientsToSuspendAll),
   digits: prefixDigits,
 });
 

@@ -53,6 +53,17 @@ describe('parseSettings', () => {
     expect(settings.costs.default).toEqual(DEFAULT_SETTINGS.costs.default);
   });
 
+  it('suspends a range for everyone after 3 clients by default, also in a conversion section written without it', () => {
+    expect(DEFAULT_SETTINGS.fraud.conversion.clientsToSuspendAll).toBe(3);
+    const written = { minSends: 5, threshold: 0.2, windowSeconds: 60, blockSeconds: 2, digits: 9 };
+    expect(parseSettings({ fraud: { conversion: written } }).fraud.conversion).toEqual({
+      ...written,
+      clientsToSuspendAll: 3,
+    });
+    const none = issues({ fraud: { conversion: { ...written, clientsToSuspendAll: 0 } } });
+    expect(none.map((i) => i.path)).toEqual(['fraud.conversion.clientsToSuspendAll']);
+  });
+
   it('does not share default objects between parses', () => {
     const a = parseSettings({});
     const b = parseSettings({});

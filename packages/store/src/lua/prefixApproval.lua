@@ -1,11 +1,12 @@
 --[[
-  A verification to a number prefix was approved: counts it in the prefix's window (see
-  includes/prefixWindow), raising the conversion its next start is judged by.
+  A verification of one API client to a number prefix was approved: counts it in that client's window
+  of the prefix (see includes/prefixWindow), raising the conversion the client's next start to it is
+  judged by. Another client's approvals do not vouch for this one's traffic.
 
   Cluster: one key, tagged with the prefix.
 
   Input:
-    KEYS[1] window hash
+    KEYS[1] the client's window hash
     ARGV[1] now, epoch ms
     ARGV[2] windowMs
 

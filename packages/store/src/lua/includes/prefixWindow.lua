@@ -1,9 +1,10 @@
 --[[
-  The send and approval counts of a number prefix over a sliding window, estimated from two fixed
-  buckets of windowMs aligned to the epoch (the current one and the one before), the way sliding-window
-  rate limiters do: estimate = current + previous * (share of the previous bucket still inside the
-  window). Two buckets bound the memory to one small hash, and unlike a single fixed window the
-  estimate does not drop to zero at a boundary, so timing a burst just after one gains nothing.
+  The send and approval counts of one API client to a number prefix over a sliding window, estimated
+  from two fixed buckets of windowMs aligned to the epoch (the current one and the one before), the way
+  sliding-window rate limiters do: estimate = current + previous * (share of the previous bucket
+  still inside the window). Two buckets bound the memory to one small hash, and unlike a single fixed
+  window the estimate does not drop to zero at a boundary, so timing a burst just after one gains
+  nothing.
 
   The hash holds: bucket (number of the current bucket), sends, approvals, prevSends, prevApprovals.
   A bucket older than the previous one counts for nothing. A stored bucket ahead of ours (another
