@@ -183,13 +183,41 @@ describe('admit: pending index', () => {
     });
   });
 
-  it('clearPending drops the entry only while it names the id given', async () => {
-    const client = 'clear';
-    await admission.admit(start({ client, id: 'ver_c' }));
-    await admission.clearPending(client, 'h-dest', 'sign_in', 'ver_other');
-    expect(await redis.get(pendingKey(prefix, client, 'h-dest', 'sign_in'))).toBe('ver_c');
-    await admission.clearPending(client, 'h-dest', 'sign_in', 'ver_c');
-    expect(await redis.exists(pendingKey(prefix, client, 'h-dest', 'sign_in'))).toBe(0);
+  it('confirmPending makes a short claim last the lifetime, only while it still names the id given', async () => {
+    const client = 'confirm';
+    const key = pendingKey(prefix, client, 'h-dest', 'sign_in');
+    await admission.admit(
+      start({
+        client,
+        id: 'ver_c',
+        pending: { lookupHash: 'h-dest', purpose: 'sign_in', id: 'ver_c', ttlMs: 10_000 },
+      }),
+    );
+    expect(await redis.pttl(key)).toBeLessThanOrEqual(10_000);
+    await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_other', 10 * MINUTE);
+    expect(await redis.pttl(key)).toBeLessThanOrEqual(10_000);
+    await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_c', 10 * MINUTE);
+    expect(await redis.pttl(key)).toBeGreaterThan(9 * MINUTE);
+    expect(await redis.get(key)).toBe('ver_c');
+  });
+
+  it('chargeSend counts a send once per token, all or nothing, and names the full rule', async () => {
+    const client = 'charge';
+    const rules: LimitRule[] = [
+      { scope: 'destination', key: 'h-dest', limit: 2, windowMs: 10 * MINUTE },
+      { scope: 'destination_day', key: 'h-dest', limit: 10, windowMs: 1_440 * MINUTE },
+    ];
+    const charge = (token: string, nowMs = T0) => admission.chargeSend({ client, rules, token, nowMs });
+    expect(await charge('s1')).toEqual({ result: 'charged' });
+    expect(await charge('s1')).toEqual({ result: 'charged' });
+    expect(await charge('s2')).toEqual({ result: 'charged' });
+    const limited = await charge('s3', T0 + MINUTE);
+    expect(limited).toMatchObject({ result: 'limited', scope: 'destination', retryAfterMs: 9 * MINUTE });
+    // A refused send counts in no window, the day's included.
+    expect(await redis.zcard(rateLimitKey(prefix, client, rules[1] as LimitRule))).toBe(2);
+    // A token counted before still passes when the window is full (a retried job).
+    expect(await charge('s2', T0 + MINUTE)).toEqual({ result: 'charged' });
+    expect(await charge('s3', T0 + 10 * MINUTE + 1)).toEqual({ result: 'charged' });
   });
 
   it('pendingId names the pending verification of (client, lookupHash, purpose), or null', async () => {

@@ -49,8 +49,6 @@ export interface Admission {
    * `limited` for the first full rule, counting nothing. See `lua/chargeSend.lua`.
    */
   chargeSend(input: ChargeInput): Promise<ChargeOutcome>;
-  /** Drops the pending index entry if it names `id` (the verification became final). */
-  clearPending(client: string, lookupHash: string, purpose: string, id: string): Promise<void>;
   /**
    * The verification id the pending index names for (client, lookupHash, purpose), or null. It may
    * name one that has become final (the entry lives for the verification's lifetime unless cleared):
@@ -219,10 +217,6 @@ export function createAdmission(options: AdmissionOptions): Admission {
     async refund({ client, rules, pending, token }) {
       const keys = keysOf(client, rules, pending.lookupHash, pending.purpose);
       await run('admitRefund', keys, [nonEmpty('pending.id', pending.id), nonEmpty('token', token)]);
-    },
-
-    async clearPending(client, lookupHash, purpose, id) {
-      await run('clearPending', [pendingKey(prefix, client, lookupHash, purpose)], [nonEmpty('id', id)]);
     },
 
     async pendingId(client, lookupHash, purpose) {

@@ -43,7 +43,6 @@ const SCRIPTS = {
   refusalQuota: script('refusalQuota', 1),
   admit: script('admit', 'variable'),
   admitRefund: script('admitRefund', 'variable'),
-  clearPending: script('clearPending', 1),
   pendingConfirm: script('pendingConfirm', 1),
   chargeSend: script('chargeSend', 'variable'),
   idempotencyBegin: script('idempotencyBegin', 1),
