@@ -12,6 +12,7 @@ export {
   isDeliveryError,
   type SendResult,
 } from './channel.ts';
+export { type DkimConfig, dkimAligned, dkimConfigSchema } from './email/smtp/dkim.ts';
 export { createSmtpEmail, type SmtpEmailConfig, smtpEmailConfigSchema } from './email/smtp/smtp-email.ts';
 export { createTwilioSms } from './sms/twilio/twilio-sms.ts';
 export { createVonageSms } from './sms/vonage/vonage-sms.ts';
