@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole system on one machine. Starts a local redis-server (unless REDIS_URL is
  * set), the provider sandbox (unless provider credentials are set), the gateway and the workers, each
- * as a child process; prints where everything is; stops them all on Ctrl-C / SIGTERM.
+ * as a child process; prints where everything is; stops them all on Ctrl-C / SIGTERM. With the
+ * sandbox and no DKIM_* of its own, mail is signed with a demo key kept in .data (never with real
+ * providers: a real sending domain publishes its own key).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -26,6 +28,9 @@ const env = parseEnv(
     SMTP_URL: optionalString,
     TWILIO_ACCOUNT_SID: optionalString,
     VONAGE_API_KEY: optionalString,
+    DKIM_DOMAIN: optionalString,
+    DKIM_SELECTOR: optionalString,
+    DKIM_PRIVATE_KEY: optionalString,
   }),
 );
 
@@ -153,11 +158,22 @@ async function main() {
   base.PUBLIC_URL = process.env.PUBLIC_URL || gatewayUrl;
 
   const useSandbox = !env.SMTP_URL && !env.TWILIO_ACCOUNT_SID && !env.VONAGE_API_KEY;
+  // The demo signs its mail, so the sandbox shows what a receiver checks: "dkim": "pass".
+  const demoDkim = useSandbox && !env.DKIM_DOMAIN && !env.DKIM_SELECTOR && !env.DKIM_PRIVATE_KEY;
   const sandboxUrl = `http://127.0.0.1:${env.SANDBOX_PORT}`;
   if (useSandbox) {
     base.VONAGE_SIGNATURE_SECRET = kept('vonage-sandbox-signature-secret', () =>
       randomBytes(24).toString('hex'),
     );
+    if (demoDkim) {
+      kept('dkim-demo.key', newPrivateKey);
+      Object.assign(base, {
+        // The domain of the sandbox's MAIL_FROM (sandboxProviderEnv); the workers warn if they part.
+        DKIM_DOMAIN: 'sendcode.localhost',
+        DKIM_SELECTOR: 'sendcode-demo',
+        DKIM_PRIVATE_KEY: resolve(dataDir, 'dkim-demo.key'),
+      });
+    }
     run('sandbox', tsx('apps/sandbox/src/main.ts'), base);
     await waitFor('sandbox', httpOk(`${sandboxUrl}/healthz`));
     Object.assign(
@@ -189,6 +205,9 @@ async function main() {
         ? `  sandbox          ${sandboxUrl}/messages   (SMTP on 127.0.0.1:${env.SANDBOX_SMTP_PORT})`
         : '  providers        as configured (no sandbox)',
       `  redis            ${redisUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+      ...(demoDkim
+        ? [`  DKIM             demo key ${resolve(dataDir, 'dkim-demo.key')} (sendcode-demo)`]
+        : []),
       demoKey ? `  demo API key     ${demoKey}` : '  API keys         from SENDCODE_API_KEYS',
       '',
       demoKey ? `  export SENDCODE_KEY=${demoKey}` : '',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gatewayEnv, type RunningGateway, startGateway } from '@sendcode/gateway';
 import { createLogger, parseEnv } from '@sendcode/runtime';
 import {
+  dkimKeysFromEnv,
   newSandboxCredentials,
   type Sandbox,
   type SandboxMessage,
@@ -52,6 +53,8 @@ export async function startTestSystem(overrides: Record<string, string> = {}): P
     smtpPort: 0,
     vonageSignatureSecret: credentials.vonageSignatureSecret,
     receiptDelayMs: 10,
+    // DKIM_* overrides sign the mail; the sandbox knows their key as `npm start`'s does.
+    dkimKeys: dkimKeysFromEnv(overrides),
   });
   const verifyKey = `sk_test_verify_${randomBytes(16).toString('hex')}`;
   const supportKey = `sk_test_support_${randomBytes(16).toString('hex')}`;

@@ -7,6 +7,7 @@ import { MessageLog, type SandboxMessage } from './messages.ts';
 import { boundPort } from './ports.ts';
 import { ReceiptDispatcher } from './receipts/dispatcher.ts';
 import { RequestCounter, type SandboxRequestCounts } from './requests.ts';
+import type { SandboxDkimKey } from './smtp/dkim.ts';
 import { startSmtpSink } from './smtp/sink.ts';
 
 export type { Fault, FaultMode, FaultSpec } from './faults/fault.ts';
@@ -14,6 +15,7 @@ export { FAULT_MODES } from './faults/fault.ts';
 export type {
   SandboxChannel,
   SandboxDeliveryStatus,
+  SandboxDkimResult,
   SandboxMessage,
   SandboxProvider,
 } from './messages.ts';
@@ -25,6 +27,7 @@ export {
   sandboxProviderEnv,
 } from './provider-env.ts';
 export type { SandboxEndpoint, SandboxRequestCounts } from './requests.ts';
+export { dkimKeysFromEnv, dkimTxtRecord, type SandboxDkimKey } from './smtp/dkim.ts';
 
 /**
  * The Vonage signature secret the sandbox signs receipts with unless told otherwise: long enough for
@@ -44,6 +47,11 @@ export interface SandboxOptions {
   readonly receiptDelayMs?: number;
   /** Signs Vonage SMS DLRs (`sig`, SHA-256 HMAC) and voice event JWTs (HS256). */
   readonly vonageSignatureSecret?: string;
+  /**
+   * The DKIM keys the SMTP sink verifies signatures with, as if their TXT records were published.
+   * Default none: every signature then fails.
+   */
+  readonly dkimKeys?: readonly SandboxDkimKey[];
 }
 
 /** A running sandbox: one HTTP port for the Twilio and Vonage APIs, one SMTP port. */
@@ -82,7 +90,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     receipts: new ReceiptDispatcher(log, { delayMs: options.receiptDelayMs ?? 50 }),
     vonageSignatureSecret: options.vonageSignatureSecret ?? DEFAULT_VONAGE_SIGNATURE_SECRET,
   };
-  const smtp = await startSmtpSink({ host, port: options.smtpPort ?? 0, context });
+  const smtp = await startSmtpSink({
+    host,
+    port: options.smtpPort ?? 0,
+    context,
+    dkimKeys: options.dkimKeys ?? [],
+  });
   const http = createServer(createHttpApp(context));
   try {
     await new Promise<void>((resolve, reject) => {

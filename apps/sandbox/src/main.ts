@@ -1,6 +1,6 @@
 import { parseEnv, port, signatureSecret } from '@sendcode/runtime';
 import { z } from 'zod';
-import { DEFAULT_VONAGE_SIGNATURE_SECRET, startSandbox } from './index.ts';
+import { DEFAULT_VONAGE_SIGNATURE_SECRET, dkimKeysFromEnv, startSandbox } from './index.ts';
 
 const env = parseEnv(
   z.object({
@@ -18,6 +18,7 @@ const sandbox = await startSandbox({
   smtpPort: env.SANDBOX_SMTP_PORT,
   receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS,
   vonageSignatureSecret: env.VONAGE_SIGNATURE_SECRET ?? DEFAULT_VONAGE_SIGNATURE_SECRET,
+  dkimKeys: dkimKeysFromEnv(process.env),
 });
 console.log(
   `sandbox: http ${sandbox.httpUrl} (Twilio, Vonage, /messages, /faults, /requests), smtp ${env.SANDBOX_HOST}:${sandbox.smtpPort}`,

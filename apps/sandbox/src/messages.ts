@@ -13,6 +13,13 @@ export type SandboxProvider = 'smtp' | 'twilio' | 'vonage';
  */
 export type SandboxDeliveryStatus = 'accepted' | 'delivered' | 'undelivered';
 
+/**
+ * What the SMTP sink made of an email's DKIM signatures: `pass` when one verifies against a key the
+ * sandbox was given, `none` when there is no signature, `fail` when none of them verifies (bad
+ * signature, altered body or headers, a key the sandbox does not know).
+ */
+export type SandboxDkimResult = 'pass' | 'fail' | 'none';
+
 /** One accepted message, one recipient. */
 export interface SandboxMessage {
   readonly channel: SandboxChannel;
@@ -24,6 +31,8 @@ export interface SandboxMessage {
   /** The text, or for a call the words spoken. */
   readonly body: string;
   readonly subject?: string;
+  /** Email only: the DKIM verdict. */
+  readonly dkim?: SandboxDkimResult;
   readonly providerMessageId: string;
   /** ISO 8601. */
   readonly receivedAt: string;

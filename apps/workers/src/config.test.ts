@@ -1,8 +1,52 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, parseEnv } from '@sendcode/runtime';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workersEnv } from './config.ts';
 
-const base = { REDIS_URL: 'redis://127.0.0.1:6390', SENDCODE_SECRET: 's'.repeat(32) };
+const base = { REDIS_URL: 'redis://127.0.0.1:6390', SENDCODE_SECRET: 'x'.repeat(32) };
+const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+const dkim = { DKIM_DOMAIN: 'contoso.example', DKIM_SELECTOR: 'sel1', DKIM_PRIVATE_KEY: key };
+const why = '(DKIM signs with all three or none)';
+
+describe('workersEnv: DKIM', () => {
+  it('takes all three variables, or none', () => {
+    expect(parseEnv(workersEnv, { ...base, ...dkim })).toMatchObject(dkim);
+    expect(parseEnv(workersEnv, { ...base, DKIM_DOMAIN: '' })).not.toHaveProperty('DKIM_DOMAIN', '');
+  });
+
+  it.each([
+    [
+      { DKIM_DOMAIN: 'contoso.example' },
+      `  DKIM_SELECTOR: required with DKIM_DOMAIN ${why}\n  DKIM_PRIVATE_KEY: required with DKIM_DOMAIN ${why}`,
+    ],
+    [
+      { DKIM_DOMAIN: 'contoso.example', DKIM_SELECTOR: 'sel1' },
+      `  DKIM_PRIVATE_KEY: required with DKIM_DOMAIN and DKIM_SELECTOR ${why}`,
+    ],
+    [
+      { DKIM_SELECTOR: 'sel1', DKIM_PRIVATE_KEY: key },
+      `  DKIM_DOMAIN: required with DKIM_SELECTOR and DKIM_PRIVATE_KEY ${why}`,
+    ],
+    [
+      { DKIM_PRIVATE_KEY: key, DKIM_DOMAIN: '' },
+      `  DKIM_DOMAIN: required with DKIM_PRIVATE_KEY ${why}\n  DKIM_SELECTOR: required with DKIM_PRIVATE_KEY ${why}`,
+    ],
+  ])('refuses to boot half-configured (%#), naming what is missing and never the key', (partial, lines) => {
+    const boot = () => parseEnv(workersEnv, { ...base, ...partial });
+    expect(boot).toThrow(ConfigError);
+    expect(boot).toThrow(new ConfigError(`invalid configuration:\n${lines}`));
+  });
+
+  it('reports a half-configured DKIM alongside a bad value elsewhere', () => {
+    const env = { REDIS_URL: base.REDIS_URL, SENDCODE_SECRET: 'short', DKIM_SELECTOR: 'sel1' };
+    expect(() => parseEnv(workersEnv, env)).toThrow(
+      /SENDCODE_SECRET: [^\n]+\n {2}DKIM_DOMAIN: required with DKIM_SELECTOR/,
+    );
+  });
+});
+
 const names = ['TWILIO_API_BASE_URL', 'VONAGE_REST_HOST', 'VONAGE_API_HOST'] as const;
 
 it('refuses a plain-http provider base URL to another machine, naming the variable', () => {

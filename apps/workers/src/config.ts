@@ -13,8 +13,18 @@ const providerList = (fallback: string) =>
     .transform((value) => value.split(',').map((name) => name.trim()))
     .pipe(z.array(z.enum(['twilio', 'vonage'])).min(1));
 
-/** Everything the workers read from their environment, validated once at boot. */
-export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
+/** Names each variable of `names` left unset while another of them is set. */
+function allOrNone<K extends string>(names: readonly K[], why: string) {
+  return (env: Partial<Record<K, string | undefined>>, ctx: z.RefinementCtx) => {
+    const set = names.filter((name) => env[name] !== undefined);
+    if (set.length === 0 || set.length === names.length) return;
+    for (const name of names.filter((n) => env[n] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `required with ${set.join(' and ')} (${why})` });
+    }
+  };
+}
+
+const fields = coreEnv.extend(engineEnv.shape).extend({
   WORKERS_METRICS_PORT: port(9464),
   WORKERS_HOST: z.string().default('127.0.0.1'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
@@ -44,5 +54,15 @@ export const workersEnv = coreEnv.extend(engineEnv.shape).extend({
   VONAGE_FROM: optionalString,
   VONAGE_REST_HOST: baseUrl,
   VONAGE_API_HOST: baseUrl,
+  /** DKIM signing of email: all three or none. The domain should be MAIL_FROM's (DMARC alignment). */
+  DKIM_DOMAIN: optionalString,
+  DKIM_SELECTOR: optionalString,
+  /** The PEM itself (newlines may be written as `\n`), or a path to a file holding it. */
+  DKIM_PRIVATE_KEY: optionalString,
 });
+
+/** Everything the workers read from their environment, validated once at boot. */
+export const workersEnv = fields.superRefine(
+  allOrNone(['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'], 'DKIM signs with all three or none'),
+);
 export type WorkersEnv = z.infer<typeof workersEnv>;

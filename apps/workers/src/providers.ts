@@ -6,6 +6,8 @@ import {
   createTwilioVoice,
   createVonageSms,
   createVonageVoice,
+  type DkimConfig,
+  dkimAligned,
 } from '@sendcode/channels';
 import type { ChannelSet } from '@sendcode/engine';
 import type { ProviderAccount } from '@sendcode/policy';
@@ -51,8 +53,21 @@ export function buildChannels(env: WorkersEnv): ChannelSet {
     if (name === 'twilio') return twilioConfig ? [createTwilioVoice(twilioConfig)] : [];
     return vonageConfig ? [createVonageVoice(vonageConfig)] : [];
   });
-  const email = smtp ? [createSmtpEmail({ url: smtp.SMTP_URL, from: smtp.MAIL_FROM })] : [];
+  const email = smtp
+    ? [createSmtpEmail({ url: smtp.SMTP_URL, from: smtp.MAIL_FROM, ...dkimConfig(env) })]
+    : [];
   return { email, sms, voice };
+}
+
+/**
+ * The boot warning for DKIM that signs for another domain than MAIL_FROM's: the signature verifies,
+ * but DMARC wants the signing domain aligned with the From domain, and a receiver that checks it
+ * treats the mail as unauthenticated. Undefined when aligned or not signing.
+ */
+export function dkimAlignmentWarning(env: WorkersEnv): string | undefined {
+  if (env.DKIM_DOMAIN === undefined || env.MAIL_FROM === undefined) return undefined;
+  if (dkimAligned(env.MAIL_FROM, env.DKIM_DOMAIN)) return undefined;
+  return `DKIM_DOMAIN ${env.DKIM_DOMAIN} does not align with the MAIL_FROM domain: DMARC needs the signing domain to be the From domain (or its parent), or carriers may treat the mail as spoofed`;
 }
 
 /** The account behind each paid adapter built, for `configWarnings` (is a real provider configured?). */
@@ -78,6 +93,14 @@ function group<K extends keyof WorkersEnv>(
   return Object.fromEntries(names.map((name) => [name, String(env[name])])) as Record<K, string>;
 }
 
+/** DKIM signing for the SMTP adapter when configured (the env schema makes it all three or none). */
+function dkimConfig(env: WorkersEnv): { dkim?: DkimConfig } {
+  const { DKIM_DOMAIN: domainName, DKIM_SELECTOR: keySelector, DKIM_PRIVATE_KEY: key } = env;
+  if (domainName === undefined || keySelector === undefined || key === undefined) return {};
+  return { dkim: { domainName, keySelector, privateKey: pem(key) } };
+}
+
+/** A PEM given inline (a one-line env value may write its newlines as `\n`) or the path to one. */
 function pem(value: string): string {
-  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+  return value.includes('-----BEGIN') ? value.replaceAll('\\n', '\n') : readFileSync(value, 'utf8');
 }

@@ -26,7 +26,7 @@ import {
 import type { Worker } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
-import { buildChannels, providerAccounts } from './providers.ts';
+import { buildChannels, dkimAlignmentWarning, providerAccounts } from './providers.ts';
 import { registerQueueMetrics, registerReceiptMetrics } from './queue-metrics.ts';
 import { Activity, startWatchdog } from './watchdog.ts';
 
@@ -46,6 +46,8 @@ const CLOSED_HINT_MS = 250;
  */
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
   const channels = buildChannels(config);
+  const dkimWarning = dkimAlignmentWarning(config);
+  if (dkimWarning !== undefined) logger.warn(dkimWarning);
   const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
   // ioredis reconnects by itself; an error event without a listener would crash the process.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));

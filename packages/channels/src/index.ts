@@ -13,6 +13,7 @@ export {
   type SendResult,
 } from './channel.ts';
 export { providerBaseUrl } from './config.ts';
+export { type DkimConfig, dkimAligned, dkimConfigSchema } from './email/smtp/dkim.ts';
 export { createSmtpEmail, type SmtpEmailConfig, smtpEmailConfigSchema } from './email/smtp/smtp-email.ts';
 export { createTwilioSms } from './sms/twilio/twilio-sms.ts';
 export { createVonageSms } from './sms/vonage/vonage-sms.ts';

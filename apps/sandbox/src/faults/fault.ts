@@ -6,11 +6,20 @@ import { z } from 'zod';
  * - `timeout`: no answer at all, until the client gives up (at most a minute);
  * - `reject`: a permanent refusal of the destination;
  * - `no_receipt`: accepted, but no receipt ever comes;
- * - `undelivered`: accepted, then a negative receipt.
+ * - `undelivered`: accepted, then a negative receipt;
+ * - `require_dkim` (SMTP only): the message is refused with a 550 unless a DKIM signature on it
+ *   verifies, as Japanese carriers' spoofing filters (なりすまし規制) refuse unsigned mail.
  * `latencyMs` delays whatever the answer is; `rate` is the chance a matching request is hit;
  * `count` limits the fault to the next N requests it hits.
  */
-export const FAULT_MODES = ['error', 'timeout', 'reject', 'no_receipt', 'undelivered'] as const;
+export const FAULT_MODES = [
+  'error',
+  'timeout',
+  'reject',
+  'no_receipt',
+  'undelivered',
+  'require_dkim',
+] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 /** The longest a fault holds a request: `timeout` hangs this long, `latencyMs` may not exceed it. */
@@ -41,8 +50,11 @@ export const faultSchema = z
       context.addIssue({
         code: 'custom',
         path: ['mode'],
-        message: 'smtp sends no delivery receipts: use error, timeout or reject',
+        message: 'smtp sends no delivery receipts: use error, timeout, reject or require_dkim',
       });
+    }
+    if (fault.provider !== 'smtp' && fault.mode === 'require_dkim') {
+      context.addIssue({ code: 'custom', path: ['mode'], message: 'require_dkim only applies to smtp' });
     }
     if (fault.status !== undefined && fault.mode !== 'error') {
       context.addIssue({ code: 'custom', path: ['status'], message: 'status only applies to mode error' });

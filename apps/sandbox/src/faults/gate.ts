@@ -56,6 +56,10 @@ export function withFaults(
       case 'undelivered':
         handler(req, res, 'undelivered');
         return;
+      case 'require_dkim':
+        // SMTP only: the fault schema refuses it for these providers.
+        handler(req, res, 'delivered');
+        return;
     }
   };
 }

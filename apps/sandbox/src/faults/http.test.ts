@@ -65,6 +65,7 @@ describe('sandbox fault and request-count API', () => {
     [{ provider: 'twilio', mode: 'error', status: 200 }, 'status'],
     [{ provider: 'vonage', channel: 'email', mode: 'error' }, 'vonage serves sms and voice, not email'],
     [{ provider: 'smtp', mode: 'no_receipt' }, 'smtp sends no delivery receipts'],
+    [{ provider: 'twilio', mode: 'require_dkim' }, 'require_dkim only applies to smtp'],
     [{ provider: 'twilio', mode: 'timeout', count: 0 }, 'count'],
     [{ provider: 'twilio', mode: 'timeout', extra: true }, 'extra'],
     ['{"provider":', 'could not be read'],

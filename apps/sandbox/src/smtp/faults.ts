@@ -1,25 +1,26 @@
 import type { SMTPServerSession } from 'smtp-server';
 import type { SandboxContext } from '../context.ts';
-import { HANG_LIMIT_MS } from '../faults/fault.ts';
+import { type Fault, HANG_LIMIT_MS } from '../faults/fault.ts';
 import { pause } from '../pause.ts';
 
 type RcptCallback = (error?: Error | null) => void;
 
-/** An SMTP reply the server gives instead of accepting a recipient. */
-function reply(responseCode: number, text: string): Error {
+/** An SMTP reply the server gives instead of accepting a recipient or a message. */
+export function reply(responseCode: number, text: string): Error {
   return Object.assign(new Error(text), { responseCode });
 }
 
 /**
  * Counts one RCPT TO and applies the fault that hits it, if any: `error` is a 4xx deferral (or the
  * fault's 4xx/5xx `status`), `reject` a 550 unknown user, `timeout` no reply until the client
- * gives up. Calls `accept` when the recipient should go through the sink's own checks.
+ * gives up. Calls `accept` when the recipient should go through the sink's own checks, with the
+ * fault when one hit that is judged later: `require_dkim` needs the message, which comes at DATA.
  */
 export async function rcptWithFaults(
   context: Pick<SandboxContext, 'faults' | 'requests'>,
   hungUp: AbortSignal,
   callback: RcptCallback,
-  accept: () => void,
+  accept: (fault?: Fault) => void,
 ): Promise<void> {
   context.requests.count('smtp:email');
   const fault = context.faults.take('smtp', 'email');
@@ -40,6 +41,9 @@ export async function rcptWithFaults(
     case 'timeout':
       // Past the limit, give the client the reply a server gives when it stops waiting on itself.
       if (await pause(HANG_LIMIT_MS, hungUp)) callback(reply(451, '4.4.2 Timeout'));
+      return;
+    case 'require_dkim':
+      accept(fault);
       return;
     case 'no_receipt':
     case 'undelivered':

@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { connect } from 'node:net';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FaultBook } from '../faults/book.ts';
 import { MessageLog } from '../messages.ts';
 import { RequestCounter } from '../requests.ts';
-import { type SmtpSink, startSmtpSink } from './sink.ts';
+import { DKIM_REJECTION, type SmtpSink, startSmtpSink } from './sink.ts';
 
 /**
  * Speaks SMTP by hand: sends each command after the previous reply, returns every reply. When the
@@ -46,6 +48,11 @@ async function smtpDialog(port: number, commands: readonly string[], quietMs = 5
   });
   return replies;
 }
+
+const privateKey = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 
 describe('SMTP sink', () => {
   const log = new MessageLog();
@@ -129,5 +136,96 @@ describe('SMTP sink', () => {
     // Greeting, EHLO and MAIL FROM answered; RCPT TO never.
     expect(replies.map((r) => r.slice(0, 3))).toEqual(['220', '250', '250']);
     expect(requests.snapshot()['smtp:email']).toBe(1);
+  });
+});
+
+describe('SMTP sink and DKIM', () => {
+  const log = new MessageLog();
+  const faults = new FaultBook();
+  const requests = new RequestCounter();
+  const key = privateKey();
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink({
+      host: '127.0.0.1',
+      port: 0,
+      context: { log, faults, requests },
+      dkimKeys: [{ domain: 'contoso.example', selector: 'sel1', publicKey: key }],
+    });
+  });
+  afterAll(() => sink.close());
+  beforeEach(() => {
+    log.clear();
+    faults.clear();
+  });
+
+  const mail = [
+    'From: Contoso <no-reply@contoso.example>',
+    'To: taro@example.com',
+    'Subject: Your code',
+    'Message-ID: <m2@contoso.example>',
+    '',
+    'Your code is 246810.',
+    '',
+  ].join('\r\n');
+  const signed = async (message: string, signingKey = key) => {
+    const signature = { signingDomain: 'contoso.example', selector: 'sel1', privateKey: signingKey };
+    const { signatures } = await dkimSign(message, { ...signature, signatureData: [signature] });
+    if (signatures === '') throw new Error('mailauth did not sign');
+    return signatures + message;
+  };
+  /** One transaction: the replies to each RCPT TO, then to the end of DATA. */
+  const deliver = async (message: string, recipients = ['taro@example.com']) => {
+    const replies = await smtpDialog(sink.port, [
+      'EHLO test',
+      'MAIL FROM:<no-reply@contoso.example>',
+      ...recipients.map((recipient) => `RCPT TO:<${recipient}>`),
+      'DATA',
+      `${message}.`,
+      'QUIT',
+    ]);
+    return { rcpt: replies.slice(3, 3 + recipients.length), data: replies[4 + recipients.length] };
+  };
+
+  it.each([
+    ['signed with the key it knows', () => signed(mail), 'pass'],
+    ['unsigned', async () => mail, 'none'],
+    [
+      'signed, then its body altered on the way',
+      async () => (await signed(mail)).replace('246810', '135790'),
+      'fail',
+    ],
+    [
+      'signed, then its subject altered',
+      async () => (await signed(mail)).replace('Your code', 'Urgent'),
+      'fail',
+    ],
+    ['signed with another key', () => signed(mail, privateKey()), 'fail'],
+  ])('records a message %s with its DKIM verdict', async (_, message, dkim) => {
+    const { data } = await deliver(await message());
+    expect(data).toMatch(/^250 /);
+    expect(log.list()).toMatchObject([{ to: 'taro@example.com', dkim }]);
+  });
+
+  it.each([
+    ['unsigned', async () => mail, DKIM_REJECTION.none],
+    ['badly signed', async () => (await signed(mail)).replace('246810', '135790'), DKIM_REJECTION.fail],
+  ])(
+    'require_dkim: refuses a message %s with 550 at DATA, for all its recipients',
+    async (_, message, reason) => {
+      faults.add({ provider: 'smtp', mode: 'require_dkim', count: 1 });
+      const { rcpt, data } = await deliver(await message(), ['taro@example.com', 'jiro@example.com']);
+      expect(rcpt.map((reply) => reply.slice(0, 3))).toEqual(['250', '250']);
+      expect(data).toBe(`550 ${reason}`);
+      expect(log.list()).toEqual([]);
+      expect(faults.list()).toEqual([]);
+    },
+  );
+
+  it('require_dkim: lets a message through whose signature verifies, and holds for one transaction only', async () => {
+    faults.add({ provider: 'smtp', mode: 'require_dkim', count: 1 });
+    expect((await deliver(await signed(mail))).data).toMatch(/^250 /);
+    expect((await deliver(mail)).data).toMatch(/^250 /);
+    expect(log.list()).toMatchObject([{ dkim: 'pass' }, { dkim: 'none' }]);
   });
 });

@@ -3,6 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import type { Channel } from '../../channel.ts';
 import { parseConfig, timeoutMs } from '../../config.ts';
+import { dkimConfigSchema } from './dkim.ts';
 import { smtpDeliveryError } from './errors.ts';
 
 /** SMTP credentials and sender. `url` carries host, port and login: `smtp://user:pass@host:587`. */
@@ -23,6 +24,8 @@ export const smtpEmailConfigSchema = z.object({
     });
     return z.NEVER;
   }),
+  /** Sign every message with DKIM for this domain (unset: unsigned). */
+  dkim: dkimConfigSchema.optional(),
   /** Keep connections open between messages (worth it above a few messages a second). */
   pool: z.boolean().default(false),
   timeoutMs,
@@ -32,8 +35,9 @@ export type SmtpEmailConfig = z.input<typeof smtpEmailConfigSchema>;
 /**
  * Email over SMTP with nodemailer: the rendered subject, text and HTML parts (the HTML is
  * self-contained and carries no link unless the client configured a help URL), from the configured
- * address under the client's sender name when it has one, and the reference in a header so bounces
- * can be traced to the verification. SMTP acceptance is all we learn: email has no delivery receipt.
+ * address under the client's sender name when it has one, DKIM-signed when configured, and the
+ * reference in a header so bounces can be traced to the verification. SMTP acceptance is all we
+ * learn: email has no delivery receipt.
  */
 export function createSmtpEmail(input: SmtpEmailConfig): Channel<'email'> {
   const config = parseConfig('smtp email', smtpEmailConfigSchema, input);
@@ -43,6 +47,7 @@ export function createSmtpEmail(input: SmtpEmailConfig): Channel<'email'> {
     connectionTimeout: config.timeoutMs,
     greetingTimeout: config.timeoutMs,
     socketTimeout: config.timeoutMs,
+    ...(config.dkim === undefined ? {} : { dkim: config.dkim }),
   });
   return {
     channel: 'email',
