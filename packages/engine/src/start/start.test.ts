@@ -6,6 +6,7 @@ import {
   createAdmission,
   createDeliveryQueues,
   createPrefixGuard,
+  createProviderHealth,
   createReceiptDue,
   createSpendLedger,
   createSupportIndex,
@@ -17,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedis, uniquePrefix } from '../../../../test/helpers/redis.ts';
+import { providerHealthConfig } from '../config.ts';
 import { createEngineMetrics } from '../metrics.ts';
 import { CREATE_CLAIM_MS } from './admit.ts';
 import { startVerification } from './start.ts';
@@ -54,6 +56,7 @@ function startDeps(
     },
     ring: createKeyRing(randomBytes(32).toString('hex')),
     admission: createAdmission({ redis, prefix }),
+    health: createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) }),
     prefixGuard: createPrefixGuard({ redis, prefix }),
     supportIndex: createSupportIndex({ redis, prefix }),
     spend: createSpendLedger({ redis, prefix }),
