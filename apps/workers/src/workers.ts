@@ -168,7 +168,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     },
   });
 
-  registerProviderHealthMetrics(registry, health, engine.settings.providerHealth, Date.now);
+  registerProviderHealthMetrics(registry, health, engine.settings.providerHealth, logger, Date.now);
 
   if (config.WORKERS_EXPORT_QUEUE_METRICS) {
     registerQueueMetrics(registry, Object.values(queues.queues), logger);

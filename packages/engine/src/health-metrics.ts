@@ -5,6 +5,7 @@ import {
   type ProviderHealthRules,
   type ProviderName,
 } from '@sendcode/policy';
+import type { Logger } from '@sendcode/runtime';
 import type { HealthSnapshot, ProviderHealth } from '@sendcode/store';
 import { Gauge, type Registry } from 'prom-client';
 import { CARRIERS } from './metrics.ts';
@@ -16,6 +17,8 @@ const APIS = (['sms', 'voice'] as const).flatMap((channel) =>
 
 /** One read of Redis serves the three gauges of one scrape. */
 const READ_REUSE_MS = 1_000;
+/** Redis that does not answer must not hang the scrape: give up and export nothing instead. */
+const COLLECT_TIMEOUT_MS = 2_000;
 
 /**
  * Exports each provider API's delivery health as the routing sees it, read from Redis (so every
@@ -23,11 +26,14 @@ const READ_REUSE_MS = 1_000;
  * outcomes over the window; absent while there are none), `sendcode_provider_receipt_latency_seconds`
  * (mean acceptance → delivered receipt over the window; absent while nothing was delivered) and
  * `sendcode_provider_demoted` (1 while the routing keeps first sends from it: demoted, or recovering).
+ * When Redis does not answer within 2 s the scrape goes on without them (logged), as it does for the
+ * queue metrics.
  */
 export function registerProviderHealthMetrics(
   registry: Registry,
   health: ProviderHealth,
   rules: ProviderHealthRules,
+  logger: Logger,
   now: () => number,
 ): void {
   type Api = (typeof APIS)[number]['api'];
@@ -36,7 +42,7 @@ export function registerProviderHealthMetrics(
     const fresh =
       last !== undefined && now() - last.at < READ_REUSE_MS
         ? last
-        : { at: now(), read: health.read(APIS.map(({ api }) => api)) };
+        : { at: now(), read: withTimeout(health.read(APIS.map(({ api }) => api))) };
     last = fresh;
     return fresh.read;
   };
@@ -44,7 +50,10 @@ export function registerProviderHealthMetrics(
   const each = async (
     set: (labels: { provider: ProviderName; channel: string }, s: HealthSnapshot) => void,
   ) => {
-    const snapshots = await read();
+    const snapshots = await read().catch((error: unknown) => {
+      logger.warn({ err: error }, 'provider health metrics: Redis did not answer');
+    });
+    if (!snapshots) return;
     for (const { provider, channel, api } of APIS) set({ provider, channel }, snapshots[api]);
   };
 
@@ -80,7 +89,23 @@ export function registerProviderHealthMetrics(
     labelNames,
     registers: [registry],
     async collect() {
+      this.reset();
       await each((labels, snapshot) => this.set(labels, snapshot.route.state === 'healthy' ? 0 : 1));
     },
   });
+}
+
+async function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)),
+      COLLECT_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
