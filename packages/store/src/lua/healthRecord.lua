@@ -5,10 +5,10 @@
 
   Fields, per bucket (`<start>`: the bucket's start, epoch ms): `d:<start>` delivered receipts,
   `f:<start>` negative receipts, `n:<start>` receipt timeouts with no receipt, `l:<start>` the sum of
-  the delivered receipts' latency in ms. `last` is the newest bucket's start: old buckets are looked
-  for once per bucket, not on every count. `state`, `since` and `v` are the routing state
-  (`healthRoute.lua`). Every count refreshes the key's TTL, so the routing state lapses only once a
-  provider has had no outcomes at all for that long.
+  the delivered receipts' latency in ms. `state`, `since` and `v` are the routing state
+  (`healthRoute.lua`). The first count of its kind in a bucket also drops the buckets that have left
+  the window and refreshes the key's TTL (far longer than a bucket), so a count is mostly one or two
+  HINCRBYs; the routing state lapses only once a provider has had no outcomes at all for the TTL.
 
   Cluster: one key.
 
@@ -37,9 +37,7 @@ if kind == 'd' and latency > 0 then
   redis.call('HINCRBY', key, 'l:' .. start, latency)
 end
 
-local last = tonumber(redis.call('HGET', key, 'last')) or 0
-if tonumber(start) > last then
-  redis.call('HSET', key, 'last', start)
+if count == 1 then
   local oldest = now - keep
   local stale = {}
   for _, field in ipairs(redis.call('HKEYS', key)) do
@@ -51,6 +49,6 @@ if tonumber(start) > last then
   if #stale > 0 then
     redis.call('HDEL', key, unpack(stale))
   end
+  redis.call('PEXPIRE', key, ttl)
 end
-redis.call('PEXPIRE', key, ttl)
 return count
