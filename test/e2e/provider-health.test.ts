@@ -189,4 +189,35 @@ describe('a provider that accepts SMS but never delivers them loses its first se
     expect(found.diagnosis.en.summary).toMatch(/^Twilio was not delivering SMS messages.*through Vonage/);
     expect(found.diagnosis.ja.summary).toMatch(/^Twilioの.*Vonageから送信しました/);
   });
+
+  it('counts a negative SMS receipt against the provider, but not a call that rang unanswered', async () => {
+    const key = (api: 'twilio:sms' | 'twilio:voice') =>
+      providerHealthKey(system.env.SENDCODE_PREFIX ?? '', api);
+    const counted = async (api: 'twilio:sms' | 'twilio:voice', kind: string) =>
+      Object.entries(await redis.hgetall(key(api)))
+        .filter(([field]) => field.startsWith(`${kind}:`))
+        .reduce((sum, [, value]) => sum + Number(value), 0);
+    const [smsBefore, callsBefore] = [await counted('twilio:sms', 'f'), await counted('twilio:voice', 'f')];
+    await system.fault({ provider: 'twilio', mode: 'undelivered' });
+    const sms = await system.api('POST', '/v1/verifications', { to: phone() });
+    const call = await system.api('POST', '/v1/verifications', { to: phone(), channel: 'voice' });
+    for (const id of [sms.body.id, call.body.id]) {
+      await eventually(
+        async () => (await system.api('GET', `/v1/verifications/${id}`)).body,
+        (v: Json) => v.timeline.some((e: ApiEvent) => e.type === 'undelivered'),
+      );
+    }
+    const view = (await system.api('GET', `/v1/verifications/${call.body.id}`)).body;
+    expect(view.timeline.find((e: ApiEvent) => e.type === 'undelivered')).toMatchObject({
+      detail: { providerStatus: 'no-answer' },
+    });
+    expect(
+      await eventually(
+        () => counted('twilio:sms', 'f'),
+        (n) => n === smsBefore + 1,
+      ),
+    ).toBe(smsBefore + 1);
+    expect(await counted('twilio:voice', 'f')).toBe(callsBefore);
+    await fetch(`${system.sandbox.httpUrl}/faults`, { method: 'DELETE' });
+  });
 });

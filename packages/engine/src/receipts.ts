@@ -13,6 +13,11 @@ export interface Receipt {
   readonly providerMessageId: string;
   /** The provider's status and error code as it said them, for the timeline. */
   readonly detail: Readonly<Record<string, string>>;
+  /**
+   * An `undelivered` call that rang and was not answered (busy, no answer, declined): the callee's
+   * doing, not the provider's, so it does not count against the provider's delivery health.
+   */
+  readonly unanswered?: boolean;
 }
 
 export type ReceiptResult = 'recorded' | 'failed_over' | 'duplicate' | 'unknown';
@@ -58,7 +63,9 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
       deps.logger.warn({ err: error, verificationId, send }, 'receipt timeout not cancelled'),
     );
   // The provider's delivery health hears of it too, in the same round trip.
-  const counted = countOutcome(deps, outcome.send, receipt.status === 'delivered' ? 'delivered' : 'failed');
+  const counted = receipt.unanswered
+    ? undefined
+    : countOutcome(deps, outcome.send, receipt.status === 'delivered' ? 'delivered' : 'failed');
   const cancel = Promise.all([cancelled, counted]);
   if (receipt.status === 'delivered' || !outcome.current) {
     await cancel;
