@@ -40,7 +40,8 @@ export function createReceiptTimeoutProcessor(deps: EngineDeps) {
  */
 async function countNoReceipt(deps: EngineDeps, verificationId: string, sent: SendRecord): Promise<void> {
   if (sent.channel === 'email') return;
-  const record = await deps.store.get(verificationId, deps.now());
+  // Advisory, as the count itself: a record that cannot be read is no reason to skip the failover.
+  const record = await deps.store.get(verificationId, deps.now()).catch(() => null);
   if (record?.status === 'approved') return;
   await countOutcome(deps, sent, 'no_receipt');
 }

@@ -62,7 +62,7 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
     .catch((error: unknown) =>
       deps.logger.warn({ err: error, verificationId, send }, 'receipt timeout not cancelled'),
     );
-  // The provider's delivery health hears of it too, in the same round trip.
+  // The provider's delivery health hears of it too, alongside (never failing the receipt).
   const counted = receipt.unanswered
     ? undefined
     : countOutcome(deps, outcome.send, receipt.status === 'delivered' ? 'delivered' : 'failed');
