@@ -16,6 +16,7 @@ import { costScenario } from './scenarios/cost.ts';
 import { outageScenario } from './scenarios/outage.ts';
 import { notifmePerSecond, peerResult } from './scenarios/peer.ts';
 import { checkScenario, deliverAll, pipelineResult } from './scenarios/pipeline.ts';
+import { routingScenario } from './scenarios/routing.ts';
 
 mkdirSync(RESULTS_DIR, { recursive: true });
 const machine = {
@@ -58,6 +59,9 @@ try {
   await system.startWorkers(true);
   results.push(await costScenario(system, CONFIG.costN, raw));
   await system.stopWorkers();
+
+  step('routing: a silent provider at the default settings, on a scaled clock');
+  results.push(await routingScenario(system));
 } finally {
   await system.close();
 }

@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEngineMetrics, engineConfig, reportConfigWarnings } from '@sendcode/engine';
+import {
+  createEngineMetrics,
+  engineConfig,
+  providerHealthConfig,
+  reportConfigWarnings,
+} from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
@@ -9,6 +14,7 @@ import {
   createDeliveryQueues,
   createIdempotencyStore,
   createPrefixGuard,
+  createProviderHealth,
   createReceiptDue,
   createRedisConnection,
   createSpendLedger,
@@ -88,6 +94,12 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       config: engine,
       ring,
       admission,
+      // Receipts count in the providers' delivery health, which the workers route by.
+      health: createProviderHealth({
+        redis,
+        prefix: config.SENDCODE_PREFIX,
+        ...providerHealthConfig(engine.settings),
+      }),
       prefixGuard,
       supportIndex,
       spend,

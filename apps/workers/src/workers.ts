@@ -5,8 +5,11 @@ import {
   circuitConfig,
   createDeliveryProcessor,
   createEngineMetrics,
+  createProviderRouting,
   createReceiptTimeoutProcessor,
   engineConfig,
+  providerHealthConfig,
+  registerProviderHealthMetrics,
   reportConfigWarnings,
   startReceiptSweeper,
 } from '@sendcode/engine';
@@ -17,6 +20,7 @@ import {
   createCircuitBreaker,
   createDeliveryQueues,
   createDeliveryWorker,
+  createProviderHealth,
   createReceiptDue,
   createRedisConnection,
   createSpendLedger,
@@ -39,6 +43,11 @@ export interface RunningWorkers {
 
 /** How long a 'closed' circuit heard from Redis is trusted without asking again. */
 const CLOSED_HINT_MS = 250;
+/**
+ * How long the providers' routing states read from Redis order sends before they are read again (in
+ * the background: no send waits for it). A move another process stored is seen within this long.
+ */
+const ROUTING_CACHE_MS = 1_000;
 
 /**
  * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, and the metrics server.
@@ -69,6 +78,11 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
   }
   const receiptDue = createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX });
+  const health = createProviderHealth({
+    redis,
+    prefix: config.SENDCODE_PREFIX,
+    ...providerHealthConfig(engine.settings),
+  });
   const deps = {
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
     queues,
@@ -76,6 +90,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     config: engine,
     ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
     admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
+    health,
     metrics: createEngineMetrics(registry),
     logger,
     now: Date.now,
@@ -95,6 +110,14 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
     channels,
     circuit,
+    routing: createProviderRouting({
+      health,
+      rules: engine.settings.providerHealth,
+      logger,
+      now: Date.now,
+      random: Math.random,
+      cacheMs: ROUTING_CACHE_MS,
+    }),
     rateLimit: async (channel, ms) => live.get(channel)?.rateLimit(ms),
   });
   /** Starts (or restarts) the worker of one queue. */
@@ -146,6 +169,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       }
     },
   });
+
+  registerProviderHealthMetrics(registry, health, engine.settings.providerHealth, logger, Date.now);
 
   if (config.WORKERS_EXPORT_QUEUE_METRICS) {
     registerQueueMetrics(registry, Object.values(queues.queues), logger);

@@ -1,4 +1,4 @@
-import type { Settings } from '@sendcode/policy';
+import { healthBucketMs, type Settings } from '@sendcode/policy';
 import type { RetryOptions } from '@sendcode/store';
 import { z } from 'zod';
 import { loadSettings } from './settings.ts';
@@ -81,5 +81,23 @@ export function circuitConfig(env: EngineEnv) {
     windowMs: env.CIRCUIT_WINDOW_SECONDS * 1000,
     cooldownMs: env.CIRCUIT_COOLDOWN_SECONDS * 1000,
     probeTimeoutMs: 10_000,
+  };
+}
+
+/**
+ * Delivery-health settings for @sendcode/store's `createProviderHealth`, from the settings file
+ * (`providerHealth`): the gateway, which counts receipts, and the workers, which count receipt
+ * timeouts and judge, must bucket alike, so both derive them here. Buckets are kept for the window
+ * and one more; the hash (routing state included) lapses after two windows and a cooldown without
+ * an outcome, so a demotion outlives its evidence only while nothing is sent at all.
+ */
+export function providerHealthConfig(settings: Settings) {
+  const rules = settings.providerHealth;
+  const bucketMs = healthBucketMs(rules);
+  const windowMs = rules.windowSeconds * 1000;
+  return {
+    bucketMs,
+    keepMs: windowMs + bucketMs,
+    ttlMs: Math.ceil(2 * windowMs + rules.cooldownSeconds * 1000),
   };
 }

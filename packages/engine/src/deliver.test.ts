@@ -17,6 +17,7 @@ import {
   createCircuitBreaker,
   createDeliveryQueues,
   createDeliveryWorker,
+  createProviderHealth,
   createReceiptDue,
   createSpendLedger,
   createVerificationStore,
@@ -33,10 +34,11 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/helpers/poll.ts';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
-import type { EngineConfig } from './config.ts';
+import { type EngineConfig, providerHealthConfig } from './config.ts';
 import { createDeliveryProcessor } from './deliver.ts';
 import type { ChannelSet } from './deps.ts';
 import { createEngineMetrics } from './metrics.ts';
+import { createProviderRouting } from './routing.ts';
 
 /**
  * The delivery processor on real Redis and real BullMQ workers, with adapters written here: the
@@ -150,6 +152,7 @@ function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret
     retry: { attempts: 3, backoffMs: 20 },
     settings: DEFAULT_SETTINGS,
   };
+  const health = createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) });
   const deliver = createDeliveryProcessor({
     store,
     queues,
@@ -164,6 +167,15 @@ function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret
     spend: createSpendLedger({ redis, prefix }),
     channels,
     circuit: createCircuitBreaker({ redis, prefix }),
+    health,
+    routing: createProviderRouting({
+      health,
+      rules: DEFAULT_SETTINGS.providerHealth,
+      logger,
+      now: Date.now,
+      random: Math.random,
+      cacheMs: 1_000,
+    }),
     rateLimit: async () => {},
   });
   const workers: Worker<DeliveryJob>[] = (['email', 'sms', 'voice'] as const).map((channel) =>

@@ -9,6 +9,8 @@ import {
   type MessageFor,
   maskDestination,
   type PlanStep,
+  type ProviderName,
+  type ProviderOrder,
   parseDestination,
   renderMessage,
   type SendFailure,
@@ -38,8 +40,9 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
 
 /**
  * The delivery job processor. For one send of one verification it opens the sealed plan and code,
- * renders the message, then tries the channel's providers in order, skipping any whose circuit is
- * open, and stops at the first that accepts:
+ * renders the message, then tries the channel's providers in order (the configured order, unless
+ * their delivery health says otherwise: `routing.ts`), skipping any whose circuit is open, and stops
+ * at the first that accepts:
  *
  * - a send that cannot be opened or rendered, or an adapter that breaks its contract (`SendFailure`)
  *   → next plan step at once, or the verification fails: each would fail the same way on every retry,
@@ -233,7 +236,7 @@ async function sendStep<C extends ChannelName>(
           type: 'sent',
           at: deps.now(),
           ...where,
-          detail: { providerMessageId: answer.providerMessageId, attempt },
+          detail: { providerMessageId: answer.providerMessageId, attempt, ...routedDetail(route, provider) },
         }),
         circuit.record(breaker, 'success', deps.now()),
         waitMs === undefined ? undefined : deps.receiptDue.schedule(job.data, deps.now() + waitMs),
@@ -267,7 +270,12 @@ async function sendStep<C extends ChannelName>(
     return kind;
   };
 
-  const adapters = deps.channels[channel] as readonly Channel<C>[];
+  // Providers in the order their delivery health says (a demoted one last, but for its probes).
+  const configured = deps.channels[channel] as readonly Channel<C>[];
+  const providers = configured.map((adapter) => adapter.provider);
+  const route = await deps.routing.order(channel, providers);
+  const at = (adapter: Channel<C>) => route.order.indexOf(adapter.provider);
+  const adapters = [...configured].sort((a, b) => at(a) - at(b));
   if (adapters.length === 0) {
     await charge.refund();
     await failover(deps, failed, 'circuit_open', { failWhenExhausted: true });
@@ -310,6 +318,17 @@ async function sendStep<C extends ChannelName>(
   });
   if (retry) throw new Error(`${channel}: every provider failed (${kinds.join(', ')}); retrying`);
   await moveOn(deps, failed, 'retries_exhausted', `${channel}: retries exhausted`);
+}
+
+/**
+ * What the `sent` event says of the provider order, when the provider that sent went first for a
+ * reason: `routedAround` names the providers (comma-separated) passed over because they were not
+ * delivering; `probe` marks a send to such a provider, made so its delivery keeps being measured.
+ */
+function routedDetail(route: ProviderOrder, provider: ProviderName): Record<string, string | boolean> {
+  if (route.order[0] !== provider) return {};
+  if (route.kind === 'routed') return { routedAround: route.around.join(',') };
+  return route.kind === 'probe' ? { probe: true } : {};
 }
 
 /** An adapter's answer: accepted with the provider's message id, or how the call failed. */

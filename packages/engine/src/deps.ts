@@ -5,12 +5,14 @@ import type {
   Admission,
   CircuitBreaker,
   DeliveryQueues,
+  ProviderHealth,
   ReceiptDue,
   SpendLedger,
   VerificationStore,
 } from '@sendcode/store';
 import type { EngineConfig } from './config.ts';
 import type { EngineMetrics } from './metrics.ts';
+import type { ProviderRouting } from './routing.ts';
 
 /** What every engine operation needs; the apps build it once and pass it in. */
 export interface EngineDeps {
@@ -23,6 +25,8 @@ export interface EngineDeps {
   readonly ring: KeyRing;
   /** Limits: every send to a destination (first, resend, failover) counts against its windows. */
   readonly admission: Admission;
+  /** Providers' delivery health: receipts and receipt timeouts are counted in it. */
+  readonly health: ProviderHealth;
   readonly metrics: EngineMetrics;
   readonly logger: Logger;
   readonly now: () => number;
@@ -36,11 +40,16 @@ export interface EngineDeps {
 /** Adapters per channel, in the order to try them. */
 export type ChannelSet = { readonly [C in ChannelName]: readonly Channel<C>[] };
 
-/** What the delivery processor needs on top: adapters, keys to unseal, circuit breakers, the spend ledger. */
+/**
+ * What the delivery processor needs on top: adapters, keys to unseal, circuit breakers, routing by
+ * delivery health, the spend ledger.
+ */
 export interface SenderDeps extends EngineDeps {
   readonly spend: SpendLedger;
   readonly channels: ChannelSet;
   readonly circuit: CircuitBreaker;
+  /** Orders a channel's providers for each send by their delivery health. */
+  readonly routing: ProviderRouting;
   /** Pauses a channel's queue (BullMQ `worker.rateLimit`) when every provider answered 429. */
   readonly rateLimit: (channel: ChannelName, ms: number) => Promise<void>;
 }

@@ -1,9 +1,17 @@
 export { parseSendReference, sendReference, statusCallbackUrl } from './callbacks.ts';
-export { circuitConfig, type EngineConfig, type EngineEnv, engineConfig, engineEnv } from './config.ts';
+export {
+  circuitConfig,
+  type EngineConfig,
+  type EngineEnv,
+  engineConfig,
+  engineEnv,
+  providerHealthConfig,
+} from './config.ts';
 export { reportConfigWarnings } from './config-warnings.ts';
 export { createDeliveryProcessor } from './deliver.ts';
 export type { ChannelSet, EngineDeps, SenderDeps } from './deps.ts';
 export { type FailedSend, type FailoverOptions, type FailoverResult, failover } from './failover.ts';
+export { registerProviderHealthMetrics } from './health-metrics.ts';
 export { CARRIERS, createEngineMetrics, type EngineMetrics, type Outcome } from './metrics.ts';
 export {
   RECEIPT_SWEEP_DEFAULTS,
@@ -14,6 +22,7 @@ export {
 export { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 export { applyReceipt, type Receipt, type ReceiptResult } from './receipts.ts';
 export { type ResendResult, resend } from './resend.ts';
+export { createProviderRouting, type ProviderRouting, type ProviderRoutingOptions } from './routing.ts';
 export { chargeSend, type SendCharge } from './send-limits.ts';
 export { CREATE_CLAIM_MS } from './start/admit.ts';
 export { destinationRules, type LimitKeys, limitRules } from './start/limits.ts';

@@ -1,6 +1,7 @@
 import type { ChannelName, ProviderName } from '@sendcode/policy';
 import type { EngineDeps } from './deps.ts';
 import { failover } from './failover.ts';
+import { countOutcome } from './outcomes.ts';
 
 /** A verified provider receipt, already mapped to our two outcomes. */
 export interface Receipt {
@@ -12,6 +13,11 @@ export interface Receipt {
   readonly providerMessageId: string;
   /** The provider's status and error code as it said them, for the timeline. */
   readonly detail: Readonly<Record<string, string>>;
+  /**
+   * An `undelivered` call that rang and was not answered (busy, no answer, declined): the callee's
+   * doing, not the provider's, so it does not count against the provider's delivery health.
+   */
+  readonly unanswered?: boolean;
 }
 
 export type ReceiptResult = 'recorded' | 'failed_over' | 'duplicate' | 'unknown';
@@ -51,11 +57,16 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
   // The send is final: its receipt timeout has nothing left to do, so its entry goes now (with the
   // failover, when there is one, rather than in a round trip of its own). Only memory is at stake:
   // an entry left behind runs later and finds nothing to do, so a failure here fails no receipt.
-  const cancel = deps.receiptDue
+  const cancelled = deps.receiptDue
     .cancel({ verificationId, step: outcome.send.step, send })
     .catch((error: unknown) =>
       deps.logger.warn({ err: error, verificationId, send }, 'receipt timeout not cancelled'),
     );
+  // The provider's delivery health hears of it too, alongside (never failing the receipt).
+  const counted = receipt.unanswered
+    ? undefined
+    : countOutcome(deps, outcome.send, receipt.status === 'delivered' ? 'delivered' : 'failed');
+  const cancel = Promise.all([cancelled, counted]);
   if (receipt.status === 'delivered' || !outcome.current) {
     await cancel;
     return 'recorded';

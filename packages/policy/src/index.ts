@@ -1,8 +1,8 @@
 /**
  * @sendcode/policy — pure domain rules shared by the gateway and the workers: codes and how they are
  * stored, input and destination normalisation, delivery plans and the failover and retry decisions,
- * destination rules, limits and fraud guards and the settings that tune them, masking and message
- * templates.
+ * destination rules, limits and fraud guards and the settings that tune them, routing around
+ * providers that do not deliver, masking and message templates.
  * No I/O: everything here is a function of its arguments (plus the CSPRNG).
  */
 export {
@@ -71,6 +71,31 @@ export {
 } from './plan.ts';
 export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
 export {
+  type DeliveryCounts,
+  deliveredRatio,
+  deliveryWindow,
+  type HealthBucket,
+  type HealthVerdict,
+  healthBucketMs,
+  healthVerdict,
+  meanReceiptSeconds,
+  NO_OUTCOMES,
+  outcomes,
+} from './routing/health.ts';
+export {
+  HEALTHY,
+  nextRouteStates,
+  type OrderInput,
+  orderProviders,
+  type ProviderOrder,
+  ROUTE_STATES,
+  type RouteChange,
+  type RouteInput,
+  type RouteState,
+  type RouteStateName,
+  type RouteStates,
+} from './routing/route.ts';
+export {
   applyDestinationRules,
   type DestinationRulesResult,
   emailFailoverMs,
@@ -89,6 +114,7 @@ export type {
   ConversionRule,
   Limits,
   PrefixWindow,
+  ProviderHealthRules,
   RateWindow,
   Settings,
   SettingsInput,

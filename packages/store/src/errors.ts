@@ -19,6 +19,8 @@ export const STORE_ERROR_CODES = [
   'malformed_circuit',
   /** A stored counter (spend, prefix guard, support index score) does not parse. */
   'malformed_counter',
+  /** A provider's stored delivery health (its counts or routing state) does not parse. */
+  'malformed_health',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

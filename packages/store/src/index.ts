@@ -1,8 +1,8 @@
 /**
  * @sendcode/store — the one place that talks to Redis: verification records, their sends and
  * timelines (atomic Lua scripts), admission (rate limits and the pending index), idempotency keys,
- * the spend cap, the prefix guard, the support index, the providers' circuit breakers, the receipt
- * timeouts' due set, key layout, and the queue names and job payloads shared by
+ * the spend cap, the prefix guard, the support index, the providers' circuit breakers and delivery
+ * health, the receipt timeouts' due set, key layout, and the queue names and job payloads shared by
  * gateway and workers.
  */
 
@@ -63,6 +63,14 @@ export {
   type PrefixStartOutcome,
   prefixGuardKeys,
 } from './prefix-guard.ts';
+export {
+  createProviderHealth,
+  type HealthOutcome,
+  type HealthSnapshot,
+  type ProviderHealth,
+  type ProviderHealthOptions,
+  providerHealthKey,
+} from './provider-health.ts';
 export * from './queues.ts';
 export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
 export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';

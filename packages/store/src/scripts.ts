@@ -39,6 +39,8 @@ const SCRIPTS = {
   releaseReceipt: script('releaseReceipt', 1),
   circuitAllow: script('circuitAllow', 1),
   circuitRecord: script('circuitRecord', 1),
+  healthRecord: script('healthRecord', 1),
+  healthRoute: script('healthRoute', 1),
   refuse: script('refuse', 3),
   refusalQuota: script('refusalQuota', 1),
   admit: script('admit', 'variable'),

@@ -16,6 +16,8 @@ const CALL_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
   failed: 'undelivered',
   canceled: 'undelivered',
 };
+/** Call statuses of a call that reached the phone and was not answered: the callee's doing. */
+const UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer']);
 
 /**
  * `POST /webhooks/twilio/status`: message and call status callbacks, authenticated with the twilio
@@ -41,6 +43,7 @@ export function twilioStatus(deps: GatewayDeps): RequestHandler {
             provider: 'twilio' as const,
             status,
             providerMessageId: id,
+            ...(call && UNANSWERED.has(params.CallStatus ?? '') ? { unanswered: true } : {}),
             detail: {
               providerStatus: (call ? params.CallStatus : params.MessageStatus) ?? '',
               ...(params.ErrorCode ? { providerCode: params.ErrorCode } : {}),

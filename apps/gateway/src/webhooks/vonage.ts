@@ -24,6 +24,8 @@ const CALL_STATUS: Readonly<Record<string, 'delivered' | 'undelivered'>> = {
   rejected: 'undelivered',
   cancelled: 'undelivered',
 };
+/** Call statuses of a call that reached the phone and was not answered: the callee's doing. */
+const UNANSWERED: ReadonlySet<string> = new Set(['unanswered', 'busy', 'timeout', 'rejected']);
 
 /**
  * `POST /webhooks/vonage/sms`: signed delivery receipts. `sig` (HMAC-SHA256 over the sorted
@@ -86,6 +88,7 @@ export function vonageVoice(deps: GatewayDeps): RequestHandler {
             provider: 'vonage' as const,
             status,
             providerMessageId: event.uuid,
+            ...(UNANSWERED.has(String(event.status)) ? { unanswered: true } : {}),
             detail: { providerStatus: String(event.status) },
           }
         : undefined;

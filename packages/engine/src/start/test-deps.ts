@@ -5,6 +5,7 @@ import {
   createAdmission,
   createDeliveryQueues,
   createPrefixGuard,
+  createProviderHealth,
   createReceiptDue,
   createSpendLedger,
   createSupportIndex,
@@ -14,6 +15,7 @@ import {
 } from '@sendcode/store';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { providerHealthConfig } from '../config.ts';
 import { createEngineMetrics } from '../metrics.ts';
 import type { StartDeps } from './types.ts';
 
@@ -48,6 +50,11 @@ export function testStartDeps(redis: Redis, options: TestStartOptions): StartDep
     },
     ring: createKeyRing(randomBytes(32).toString('hex')),
     admission: createAdmission({ redis, prefix }),
+    health: createProviderHealth({
+      redis,
+      prefix,
+      ...providerHealthConfig(options.settings ?? DEFAULT_SETTINGS),
+    }),
     prefixGuard: createPrefixGuard({ redis, prefix }),
     supportIndex: createSupportIndex({ redis, prefix }),
     spend: createSpendLedger({ redis, prefix }),

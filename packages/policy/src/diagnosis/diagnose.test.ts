@@ -157,6 +157,15 @@ const cases: readonly (readonly [DiagnosisCode, Partial<DiagnosisInput>, RegExp,
     /landline.*called it/,
     /固定電話/,
   ],
+  [
+    'routed_around_provider',
+    {
+      sends: [{ channel: 'sms', status: 'delivered', provider: 'vonage' }],
+      timeline: [{ type: 'sent', channel: 'sms', provider: 'vonage', detail: { routedAround: 'twilio' } }],
+    },
+    /^Twilio was not delivering SMS messages.*sent the code through Vonage, which delivered it\. The user has not entered/,
+    /^Twilioの.*SMSが届かない状態だったため.*Vonageから送信しました（配信済み）/,
+  ],
   ['approved', { status: 'approved' }, /entered it correctly/, /正しく入力/],
   ['delivered', { sends: [{ channel: 'sms', status: 'delivered' }] }, /delivered by SMS/, /配信されました/],
   ['pending', {}, /on its way by SMS/, /送信中/],
@@ -218,6 +227,26 @@ describe('diagnose', () => {
       { type: 'sent', channel: 'sms', provider: 'vonage' },
     ] as const;
     expect(diagnose({ ...base, timeline }).code).not.toBe('provider_outage');
+  });
+
+  it('a routed send that then went unreceipted is told as the missing receipt; a probe is no routing', () => {
+    const routed = {
+      type: 'sent',
+      channel: 'sms',
+      provider: 'vonage',
+      detail: { routedAround: 'twilio' },
+    } as const;
+    const timeline = [
+      routed,
+      { type: 'failover', channel: 'voice', detail: { reason: 'no_receipt', fromChannel: 'sms' } },
+      { type: 'sent', channel: 'voice', provider: 'twilio' },
+    ] as const;
+    expect(diagnose({ ...base, timeline }).code).toBe('no_receipt_next_channel');
+    const probe = { type: 'sent', channel: 'sms', provider: 'twilio', detail: { probe: true } } as const;
+    expect(diagnose({ ...base, timeline: [probe] }).code).toBe('pending');
+    const approved = diagnose({ ...base, status: 'approved', timeline: [routed] });
+    expect(approved.code).toBe('routed_around_provider');
+    expect(approved.en.summary).toMatch(/through Vonage\. The user then entered the code correctly\.$/);
   });
 
   it('says how long is left while pending, never a negative time', () => {

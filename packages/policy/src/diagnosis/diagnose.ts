@@ -1,4 +1,5 @@
 import type { SendFailure } from '../failover.ts';
+import { PROVIDERS, type ProviderName } from '../types.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { DiagnosisStrings } from './strings.ts';
@@ -50,6 +51,7 @@ const RULES: readonly (readonly [DiagnosisCode, (r: RuleInput) => boolean])[] = 
   ['provider_outage', (r) => failoverBecause('circuit_open')(r) || otherProviderTookOver(r.input.timeline)],
   ['failed_over', (r) => r.failovers.length > 0],
   ['fixed_line_called', (r) => (r.input.warnings ?? []).includes('fixed_line_voice')],
+  ['routed_around_provider', (r) => r.facts.routedAround !== undefined],
   ['approved', (r) => r.facts.status === 'approved'],
   ['delivered', (r) => r.facts.delivered],
   ['pending', () => true],
@@ -63,6 +65,7 @@ const PATH_CODES: ReadonlySet<DiagnosisCode> = new Set([
   'provider_outage',
   'failed_over',
   'fixed_line_called',
+  'routed_around_provider',
 ]);
 
 /**
@@ -106,6 +109,8 @@ function factsOf(input: DiagnosisInput): DiagnosisFacts {
   const sent = input.timeline.filter((e) => e.type === 'sent');
   const last = input.sends.at(-1);
   const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const lastSent = sent.at(-1);
+  const around = str(lastSent?.detail?.routedAround)?.split(',')[0];
   return {
     status: input.status,
     firstChannel: input.sends[0]?.channel ?? sent[0]?.channel,
@@ -117,5 +122,11 @@ function factsOf(input: DiagnosisInput): DiagnosisFacts {
     maxAttempts: input.maxAttempts,
     minutesLeft: Math.max(0, Math.ceil((input.expiresAt - input.now) / 60_000)),
     delivered: last?.status === 'delivered',
+    routedAround: isProvider(around) ? around : undefined,
+    routedVia: isProvider(around) ? lastSent?.provider : undefined,
   };
+}
+
+function isProvider(value: string | undefined): value is ProviderName {
+  return (PROVIDERS as readonly (string | undefined)[]).includes(value);
 }

@@ -1,5 +1,5 @@
 /** English diagnoses. */
-import type { ChannelName } from '../types.ts';
+import type { ChannelName, ProviderName } from '../types.ts';
 import type { DiagnosisStrings } from './strings.ts';
 import type { DiagnosisFacts } from './types.ts';
 
@@ -7,6 +7,13 @@ const channels: Record<ChannelName, string> = { email: 'email', sms: 'SMS', voic
 const via = (channel: ChannelName | undefined) => (channel ? `by ${channels[channel]}` : '');
 const fresh = 'Suggest: start a new verification for the user.';
 const times = (f: DiagnosisFacts) => (f.refusals > 1 ? ` (refused ${f.refusals} times)` : '');
+const providers: Record<ProviderName, string> = {
+  smtp: 'our mail server',
+  twilio: 'Twilio',
+  vonage: 'Vonage',
+};
+const sends: Record<ChannelName, string> = { email: 'email', sms: 'SMS messages', voice: 'calls' };
+const name = (provider: ProviderName | undefined) => (provider ? providers[provider] : 'another provider');
 
 const SCOPES: Record<string, string> = {
   destination: 'too many codes were sent to this destination in the last few minutes',
@@ -119,6 +126,14 @@ export const en: DiagnosisStrings = {
       summary: (f) =>
         `The number is a landline, which cannot receive SMS, so we called it and read the code out${f.delivered ? '; the call went through' : ''}.`,
       suggestion: () => 'Suggest: tell the user to expect a call on that line, or to give a mobile number.',
+    },
+    routed_around_provider: {
+      summary: (f) => {
+        const around = name(f.routedAround);
+        return `${around.charAt(0).toUpperCase()}${around.slice(1)} was not delivering ${sends[f.lastChannel ?? 'sms']} (many messages it accepted were not delivered), so we sent the code through ${name(f.routedVia)}${f.delivered ? ', which delivered it' : ''}.`;
+      },
+      suggestion: () =>
+        'Suggest: nothing needed from the user; we routed around a provider that was not delivering. If the code has not arrived, offer a resend.',
     },
     approved: {
       summary: (f) => `The code was sent ${via(f.lastChannel)} and the user entered it correctly.`,

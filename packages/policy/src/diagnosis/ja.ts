@@ -1,5 +1,5 @@
 /** Japanese diagnoses. */
-import type { ChannelName } from '../types.ts';
+import type { ChannelName, ProviderName } from '../types.ts';
 import type { DiagnosisStrings } from './strings.ts';
 import type { DiagnosisFacts } from './types.ts';
 
@@ -7,6 +7,12 @@ const channels: Record<ChannelName, string> = { email: 'メール', sms: 'SMS', 
 const via = (channel: ChannelName | undefined) => (channel ? `${channels[channel]}で` : '');
 const fresh = '対応案：新しい認証を開始してください。';
 const times = (f: DiagnosisFacts) => (f.refusals > 1 ? `（${f.refusals}回拒否されました）` : '');
+const providers: Record<ProviderName, string> = {
+  smtp: '当社のメールサーバー',
+  twilio: 'Twilio',
+  vonage: 'Vonage',
+};
+const name = (provider: ProviderName | undefined) => (provider ? providers[provider] : '別の事業者');
 
 const SCOPES: Record<string, string> = {
   destination: 'この宛先への送信回数が短時間に上限を超えました',
@@ -122,6 +128,12 @@ export const ja: DiagnosisStrings = {
         `固定電話の番号でSMSを受信できないため、電話をかけてコードを読み上げました${f.delivered ? '（通話は完了）' : ''}。`,
       suggestion: () =>
         '対応案：その番号に電話がかかることを伝えるか、携帯電話の番号を使ってもらってください。',
+    },
+    routed_around_provider: {
+      summary: (f) =>
+        `${name(f.routedAround)}の${channels[f.lastChannel ?? 'sms']}が届かない状態だったため（受け付けた送信の多くが届いていませんでした）、${name(f.routedVia)}から送信しました${delivered(f)}。`,
+      suggestion: () =>
+        '対応案：ユーザー側の対応は不要です。届かない事業者を避けて送信しました。まだ届いていない場合は再送を案内してください。',
     },
     approved: {
       summary: (f) => `コードは${via(f.lastChannel)}送信され、ユーザーは正しく入力しました。`,

@@ -56,6 +56,7 @@ export const DIAGNOSIS_CODES = [
   'provider_outage',
   'failed_over',
   'fixed_line_called',
+  'routed_around_provider',
   'approved',
   'delivered',
   'pending',
@@ -92,4 +93,10 @@ export interface DiagnosisFacts {
   readonly minutesLeft: number;
   /** Whether a receipt said the last send was delivered. */
   readonly delivered: boolean;
+  /**
+   * When the last send went through a provider chosen because the one before it was not delivering
+   * (its `sent` event's `routedAround`): the provider passed over, and the one that sent.
+   */
+  readonly routedAround: ProviderName | undefined;
+  readonly routedVia: ProviderName | undefined;
 }

@@ -78,6 +78,33 @@ const conversionSchema = z.strictObject({
   digits: prefixDigits,
 });
 
+/**
+ * Routing around a provider that accepts messages but does not deliver them (`routing/route.ts`): a
+ * provider whose delivered ratio over the window falls under `demoteBelow` while another is at
+ * `healthyAt` (or has carried too little to judge) is demoted. It keeps `probeShare` of first sends,
+ * and is promoted back once its ratio has stayed at `healthyAt` for `cooldownSeconds`, its share
+ * growing meanwhile. The gap between the two ratios is the hysteresis that keeps it from flapping.
+ */
+const H = DEFAULTS.providerHealth;
+const providerHealthSchema = z
+  .strictObject({
+    /** Receipts and receipt timeouts of the last this many seconds make a provider's ratio. */
+    windowSeconds: z.int().min(1).max(3600).default(H.windowSeconds),
+    /** Outcomes in the window below which a provider's ratio is not judged at all. */
+    minOutcomes: z.int().positive().default(H.minOutcomes),
+    /** Delivered ratio (0..1) under which a provider is demoted; 0 turns routing by health off. */
+    demoteBelow: z.number().min(0).max(1).default(H.demoteBelow),
+    /** Delivered ratio a provider must reach to be promoted back, or to take over from another. */
+    healthyAt: z.number().gt(0).max(1).default(H.healthyAt),
+    /** How long a demoted provider's ratio must stay at `healthyAt` before it is promoted back. */
+    cooldownSeconds: z.number().min(0).max(86_400).default(H.cooldownSeconds),
+    /** Share (0..0.5] of first sends a demoted provider still gets, so its ratio can recover. */
+    probeShare: z.number().gt(0).max(0.5).default(H.probeShare),
+  })
+  .refine((rules) => rules.demoteBelow < rules.healthyAt, {
+    error: 'demoteBelow must be below healthyAt (the gap between them keeps routing from flapping)',
+  });
+
 const channelPrices = z.strictObject({ sms: price, voice: price });
 
 const templatesSchema = z.strictObject({
@@ -127,5 +154,6 @@ export const settingsSchema = z.strictObject({
   carrierMail: z
     .strictObject({ failoverSeconds: z.int().positive().default(DEFAULTS.carrierMail.failoverSeconds) })
     .prefault({}),
+  providerHealth: providerHealthSchema.prefault({}),
   clients: z.record(z.string().min(1), clientSchema).default(() => ({})),
 });

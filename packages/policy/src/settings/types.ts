@@ -26,6 +26,9 @@ export type PrefixWindow = Limits['prefix'];
 /** The prefix conversion guard (SMS pumping), enforced by the store's prefix guard. */
 export type ConversionRule = Settings['fraud']['conversion'];
 
+/** When a provider that accepts but does not deliver loses its traffic, and how it gets it back. */
+export type ProviderHealthRules = Settings['providerHealth'];
+
 /** One client's entry in the settings file, as parsed. */
 export type ClientEntry = NonNullable<Settings['clients'][string]>;
 
