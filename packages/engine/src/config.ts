@@ -16,6 +16,12 @@ export const engineEnv = z.object({
   /** BullMQ attempts per send, and the first backoff delay (doubling, ± 50 % jitter). */
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(1_000),
+  /**
+   * While the plan has a next step, how long a send whose providers keep failing with retryable
+   * errors is retried before the plan moves on (`retries_exhausted`), counted from when it was queued.
+   * The last step retries within the code's lifetime.
+   */
+  STEP_RETRY_SECONDS: z.coerce.number().min(0).default(15),
   /** How long to wait for a delivery receipt before moving to the next step of the plan. */
   SMS_RECEIPT_TIMEOUT_SECONDS: seconds(60),
   VOICE_RECEIPT_TIMEOUT_SECONDS: seconds(90),
@@ -55,6 +61,8 @@ export interface EngineConfig {
   readonly receiptTimeoutMs: { readonly sms: number; readonly voice: number };
   readonly publicUrl: string | undefined;
   readonly retry: RetryOptions;
+  /** Retry budget of a step that has a next one (`STEP_RETRY_SECONDS`). */
+  readonly stepRetryMs: number;
   readonly settings: Settings;
 }
 
@@ -69,6 +77,7 @@ export function engineConfig(env: EngineEnv): EngineConfig {
     },
     publicUrl: env.PUBLIC_URL,
     retry: { attempts: env.DELIVERY_ATTEMPTS, backoffMs: env.DELIVERY_BACKOFF_MS },
+    stepRetryMs: env.STEP_RETRY_SECONDS * 1000,
   };
 }
 

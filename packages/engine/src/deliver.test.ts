@@ -134,11 +134,19 @@ afterEach(async () => {
   }
 });
 
+/** What a test may change of the harness's engine config. */
+type HarnessConfig = Partial<Pick<EngineConfig, 'retry' | 'stepRetryMs'>>;
+
 /** Starts one BullMQ worker per channel queue over `channels`, under a prefix of its own. */
-function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret')): Harness {
+function startHarness(
+  channels: ChannelSet,
+  ring = createKeyRing('workers-secret'),
+  overrides: HarnessConfig = {},
+): Harness {
   const prefix = uniquePrefix('deliver');
   const store = createVerificationStore({ redis, prefix });
-  const queues = createDeliveryQueues(redis, prefix, { attempts: 3, backoffMs: 20 });
+  const retry = overrides.retry ?? { attempts: 3, backoffMs: 20 };
+  const queues = createDeliveryQueues(redis, prefix, retry);
   const registry = new Registry();
   const logs: string[] = [];
   const logger = recordingLogger(logs);
@@ -147,7 +155,8 @@ function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret
     resendCooldownMs: 30_000,
     receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
     publicUrl: undefined,
-    retry: { attempts: 3, backoffMs: 20 },
+    retry,
+    stepRetryMs: overrides.stepRetryMs ?? 15_000,
     settings: DEFAULT_SETTINGS,
   };
   const deliver = createDeliveryProcessor({
@@ -493,5 +502,59 @@ describe('a send that cannot be rendered', () => {
     ).toBe(1);
     expect(h.logs.find((line) => line.includes('"render_failed"'))).toContain('brand cannot be used');
     expect((await diagnosisOf(h, id)).code).toBe('message_unrenderable');
+  });
+});
+
+describe('the retry budget of a step', () => {
+  /** Retries of 20 ms doubling, up to 6 attempts; a step with somewhere to go retries for 100 ms. */
+  const budget: HarnessConfig = { retry: { attempts: 6, backoffMs: 20 }, stepRetryMs: 100 };
+
+  it('a step with a next one moves on once a retry could start past its budget', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const voice = accepting('voice', 'vonage');
+    const h = startHarness({ ...none, sms: [down.adapter], voice: [voice.adapter] }, undefined, budget);
+    const id = await h.create([
+      { channel: 'sms', to: PHONE },
+      { channel: 'voice', to: PHONE },
+    ]);
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, (t) => sentAt(1)(t) || failedFinal(t));
+    expect(timeline.find((e) => e.type === 'failover')).toMatchObject({
+      step: 1,
+      detail: { reason: 'retries_exhausted', fromChannel: 'sms' },
+    });
+    // Retries 2 and 3 start by 20 and 60 ms; a fourth could start 80 ms after the third, past 100 ms,
+    // so the plan moved on after three attempts (two if the machine is slow), not six.
+    expect(down.calls()).toBeGreaterThanOrEqual(2);
+    expect(down.calls()).toBeLessThanOrEqual(3);
+    expect(voice.sent).toHaveLength(1);
+    await nothingQueued(h, id);
+  });
+
+  it('the last step retries past the budget, within the lifetime, until its attempts are spent', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const h = startHarness({ ...none, sms: [down.adapter] }, undefined, budget);
+    const id = await h.create([{ channel: 'sms', to: PHONE }]);
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(down.calls()).toBe(6);
+    expect(timeline.find((e) => e.type === 'delivery_failed')).toMatchObject({
+      detail: { reason: 'retries_exhausted', why: 'plan_exhausted' },
+    });
+  });
+
+  it('a next step on a channel without providers is no next step: the budget does not apply', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const h = startHarness({ ...none, sms: [down.adapter] }, undefined, budget);
+    const id = await h.create([
+      { channel: 'sms', to: PHONE },
+      { channel: 'voice', to: PHONE },
+    ]);
+    await h.enqueue(id, 'sms');
+
+    await settled(h, id, failedFinal);
+    expect(down.calls()).toBe(6);
   });
 });

@@ -18,7 +18,7 @@ import { BACKOFF_JITTER, type DeliveryJob, spendDay, type VerificationRecord } f
 import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import { sendReference, statusCallbackUrl } from './callbacks.ts';
 import type { SenderDeps } from './deps.ts';
-import { type FailedSend, failover } from './failover.ts';
+import { type FailedSend, failover, nextStepOf } from './failover.ts';
 import { NO_PROVIDER, type SendResultLabel } from './metrics.ts';
 import { openSend } from './open-send.ts';
 
@@ -47,7 +47,8 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
  * - `permanent` (the destination cannot take this channel) → next plan step at once; trying another
  *   provider would only pay twice for the same refusal;
  * - `retryable` or `blocked` → the next provider; when all have failed, BullMQ retries the job with
- *   backoff while a retry still fits in the code's lifetime, then the plan moves on;
+ *   backoff while a retry still fits in the code's lifetime and, when the plan has a next step, in
+ *   the step's budget (`stepRetryMs` from when the send was queued), then the plan moves on;
  * - `rate_limited` from every provider → the queue pauses without spending an attempt;
  * - every circuit open → the plan moves on; with nowhere to go, the providers are called anyway.
  *
@@ -300,13 +301,18 @@ async function sendStep<C extends ChannelName>(
     await deps.rateLimit(channel, RATE_LIMIT_PAUSE_MS);
     throw new RateLimitError();
   }
+  const now = deps.now();
+  // A step with somewhere to go retries for its budget only, counted from when the send was queued
+  // (the job's timestamp): the user is waiting for a code, not for this channel.
+  const hasNext = nextStepOf(deps, record, step, now).action === 'send';
   const retry = canRetry({
     attempt,
     maxAttempts: job.opts.attempts ?? 1,
     backoffMs: config.retry.backoffMs,
     jitter: BACKOFF_JITTER,
-    now: deps.now(),
+    now,
     expiresAt: record.expiresAt,
+    ...(hasNext ? { stepBudget: { since: job.timestamp, retryMs: config.stepRetryMs } } : {}),
   });
   if (retry) throw new Error(`${channel}: every provider failed (${kinds.join(', ')}); retrying`);
   await moveOn(deps, failed, 'retries_exhausted', `${channel}: retries exhausted`);

@@ -1,5 +1,5 @@
-import { type ChannelName, type FailoverReason, nextStep } from '@sendcode/policy';
-import type { SendStatus } from '@sendcode/store';
+import { type ChannelName, type FailoverReason, type NextStep, nextStep } from '@sendcode/policy';
+import type { SendStatus, VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { chargeSend } from './send-limits.ts';
 
@@ -40,15 +40,7 @@ export async function failover(
   const record = await store.get(from.verificationId, now);
   if (record?.status !== 'pending' || record.sends !== from.send) return 'superseded';
 
-  const decision = nextStep({
-    plan: record.planMasked,
-    step: from.step,
-    sends: record.sends,
-    maxSends: config.maxSends,
-    now,
-    expiresAt: record.expiresAt,
-    ...(deps.usable ? { usable: (step) => deps.usable?.(step.channel) ?? true } : {}),
-  });
+  const decision = nextStepOf(deps, record, from.step, now);
   if (decision.action === 'fail')
     return giveUp(deps, from, reason, decision.reason, options.failWhenExhausted);
 
@@ -99,6 +91,28 @@ export async function failover(
     send: advanced.send,
   });
   return 'advanced';
+}
+
+/**
+ * What would follow step `step` of `record` if it failed now (policy's `nextStep`, over the steps
+ * whose channel has a provider). The delivery processor asks it too: a step with somewhere to go
+ * retries within its budget only.
+ */
+export function nextStepOf(
+  deps: EngineDeps,
+  record: VerificationRecord,
+  step: number,
+  now: number,
+): NextStep {
+  return nextStep({
+    plan: record.planMasked,
+    step,
+    sends: record.sends,
+    maxSends: deps.config.maxSends,
+    now,
+    expiresAt: record.expiresAt,
+    ...(deps.usable ? { usable: (next) => deps.usable?.(next.channel) ?? true } : {}),
+  });
 }
 
 async function giveUp(

@@ -51,6 +51,7 @@ function startDeps(
       receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
       publicUrl: undefined,
       retry: { attempts: 3, backoffMs: 100 },
+      stepRetryMs: 15_000,
     },
     ring: createKeyRing(randomBytes(32).toString('hex')),
     admission: createAdmission({ redis, prefix }),
