@@ -524,9 +524,10 @@ describe('the retry budget of a step', () => {
       step: 1,
       detail: { reason: 'retries_exhausted', fromChannel: 'sms' },
     });
-    // Retries 2 and 3 start by 20 and 60 ms; a fourth could start 80 ms after the third, past 100 ms,
-    // so the plan moved on after three attempts (two if the machine is slow), not six.
-    expect(down.calls()).toBeGreaterThanOrEqual(2);
+    // Counted from when the send was queued: retries 2 and 3 start by 20 and 60 ms at the latest, a
+    // fourth could start 80 ms after the third, past 100 ms. So three attempts at most (fewer on a
+    // busy machine, where the first starts late), never the six the job may have.
+    expect(down.calls()).toBeGreaterThanOrEqual(1);
     expect(down.calls()).toBeLessThanOrEqual(3);
     expect(voice.sent).toHaveLength(1);
     await nothingQueued(h, id);
