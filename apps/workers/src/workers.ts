@@ -9,6 +9,7 @@ import {
   engineConfig,
   reportConfigWarnings,
   startReceiptSweeper,
+  startSendReconciler,
 } from '@sendcode/engine';
 import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
@@ -19,6 +20,7 @@ import {
   createDeliveryWorker,
   createReceiptDue,
   createRedisConnection,
+  createSendWatch,
   createSpendLedger,
   createVerificationStore,
   type DeliveryJob,
@@ -41,7 +43,8 @@ export interface RunningWorkers {
 const CLOSED_HINT_MS = 250;
 
 /**
- * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, and the metrics server.
+ * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, the send reconciler, and
+ * the metrics server.
  * `WORKERS_METRICS_PORT=0` picks a free port.
  */
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
@@ -67,10 +70,12 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
   }
   const receiptDue = createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX });
+  const watch = createSendWatch({ redis, prefix: config.SENDCODE_PREFIX });
   const deps = {
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
     queues,
     receiptDue,
+    watch,
     config: engine,
     ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
     admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
@@ -111,6 +116,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     logger,
     now: Date.now,
   });
+  // Sends a failure left half done (recorded without a job, accepted without a receipt timeout).
+  const reconciler = startSendReconciler({ deps });
   const watchdog = startWatchdog({
     watched: CHANNELS.map((channel) => ({
       queue: queues.queues[channel],
@@ -189,7 +196,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         watchdog.stop();
-        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop()]);
+        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop(), reconciler.stop()]);
         await queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         await redis.quit();

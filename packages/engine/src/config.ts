@@ -54,6 +54,13 @@ export const engineEnv = z.object({
 });
 export type EngineEnv = z.infer<typeof engineEnv>;
 
+/**
+ * A job is added milliseconds after its send is recorded, and most sends are accepted within a
+ * second or two: 5 s is long enough that the reconciler looks at almost none of the sends that are
+ * fine, and short enough that a stranded one still reaches the user in seconds.
+ */
+const RECONCILE_AFTER_MS = 5_000;
+
 /** The engine's settings in the units it works in. */
 export interface EngineConfig {
   readonly maxSends: number;
@@ -63,6 +70,11 @@ export interface EngineConfig {
   readonly retry: RetryOptions;
   /** Retry budget of a step that has a next one (`STEP_RETRY_SECONDS`). */
   readonly stepRetryMs: number;
+  /**
+   * How long after it was recorded the reconciler first looks at a send still in flight: a send
+   * queued this long without a job, or accepted without a receipt timeout, was left half done.
+   */
+  readonly reconcileAfterMs: number;
   readonly settings: Settings;
 }
 
@@ -78,6 +90,7 @@ export function engineConfig(env: EngineEnv): EngineConfig {
     publicUrl: env.PUBLIC_URL,
     retry: { attempts: env.DELIVERY_ATTEMPTS, backoffMs: env.DELIVERY_BACKOFF_MS },
     stepRetryMs: env.STEP_RETRY_SECONDS * 1000,
+    reconcileAfterMs: RECONCILE_AFTER_MS,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   createDeliveryQueues,
   createDeliveryWorker,
   createReceiptDue,
+  createSendWatch,
   createSpendLedger,
   createVerificationStore,
   type DeliveryJob,
@@ -157,12 +158,14 @@ function startHarness(
     publicUrl: undefined,
     retry,
     stepRetryMs: overrides.stepRetryMs ?? 15_000,
+    reconcileAfterMs: 5_000,
     settings: DEFAULT_SETTINGS,
   };
   const deliver = createDeliveryProcessor({
     store,
     queues,
     receiptDue: createReceiptDue({ redis, prefix }),
+    watch: createSendWatch({ redis, prefix }),
     config,
     metrics: createEngineMetrics(registry),
     logger,

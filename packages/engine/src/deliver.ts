@@ -3,7 +3,6 @@ import {
   type ChannelName,
   canRetry,
   clientSettings,
-  emailFailoverMs,
   type FailoverReason,
   type MessageContext,
   type MessageFor,
@@ -21,6 +20,7 @@ import type { SenderDeps } from './deps.ts';
 import { type FailedSend, failover, nextStepOf } from './failover.ts';
 import { NO_PROVIDER, type SendResultLabel } from './metrics.ts';
 import { openSend } from './open-send.ts';
+import { receiptWaitMs } from './receipt-wait.ts';
 
 /** What a provider call can end in, short of being accepted. */
 type CallFailure = DeliveryErrorKind | 'adapter_error';
@@ -227,8 +227,9 @@ async function sendStep<C extends ChannelName>(
       // Perf: the circuit's success and the receipt timeout go out with markAccepted (one round trip,
       // not three); Redis still runs markAccepted first, as all share one connection and it is sent
       // first. The timeout needs no reply of markAccepted: should the send not be recorded after all
-      // (gone, or accepted by a racing run), its entry is a no-op when it comes due.
-      const waitMs = receiptWaitMs(deps, channel, callback, plan, step);
+      // (gone, or accepted by a racing run), its entry is a no-op when it comes due. The same script
+      // takes the send off the watch; should it fail, the reconciler schedules the timeout.
+      const waitMs = receiptWaitMs(config, channel, plan, step);
       await Promise.all([
         store.markAccepted(verificationId, send, {
           type: 'sent',
@@ -237,7 +238,7 @@ async function sendStep<C extends ChannelName>(
           detail: { providerMessageId: answer.providerMessageId, attempt },
         }),
         circuit.record(breaker, 'success', deps.now()),
-        waitMs === undefined ? undefined : deps.receiptDue.schedule(job.data, deps.now() + waitMs),
+        deps.watch.accepted(job.data, waitMs === undefined ? undefined : deps.now() + waitMs),
       ]);
       metrics.attempt(channel, provider, 'ok');
       metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
@@ -348,24 +349,6 @@ async function call<C extends ChannelName>(adapter: Channel<C>, delivery: Delive
   const id = (result as { providerMessageId?: unknown } | null | undefined)?.providerMessageId;
   if (typeof id === 'string') return { ok: true, providerMessageId: id };
   return { ok: false, kind: 'adapter_error', broke: 'resolved without a provider message id' };
-}
-
-/**
- * How long to wait for a sign of delivery before the plan moves on: the channel's receipt timeout for
- * SMS and calls (when receipts were asked for), a short wait for carrier mail when the plan has a
- * next step (such mail is often filtered without a bounce), nothing for other email.
- */
-function receiptWaitMs(
-  deps: SenderDeps,
-  channel: ChannelName,
-  callback: string | undefined,
-  plan: readonly PlanStep[],
-  step: number,
-): number | undefined {
-  const { config } = deps;
-  if (channel !== 'email') return callback ? config.receiptTimeoutMs[channel] : undefined;
-  const current = plan[step];
-  return current && step + 1 < plan.length ? emailFailoverMs(current, config.settings) : undefined;
 }
 
 /** Charges an SMS or call to the client's day; undefined when that would pass its cap. */

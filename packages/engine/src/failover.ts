@@ -2,6 +2,7 @@ import { type ChannelName, type FailoverReason, type NextStep, nextStep } from '
 import type { SendStatus, VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { chargeSend } from './send-limits.ts';
+import { watchSend } from './send-reconciler.ts';
 
 /** The send that did not get through. */
 export interface FailedSend {
@@ -46,6 +47,10 @@ export async function failover(
 
   const target = record.planMasked[decision.step];
   if (!target) throw new Error(`nextStep chose step ${decision.step}, which the plan does not have`);
+  // Watched before it is recorded: should the add below fail, or this process die first, the
+  // workers' reconciler queues the send (an advance that does not happen leaves an entry it drops).
+  const next = { verificationId: from.verificationId, step: decision.step, send: from.send + 1 };
+  await watchSend(deps, next);
   const advanced = await store.advance(from.verificationId, {
     kind: 'failover',
     step: decision.step,
@@ -85,11 +90,7 @@ export async function failover(
     },
     'failover',
   );
-  await deps.queues.add(target.channel, {
-    verificationId: from.verificationId,
-    step: decision.step,
-    send: advanced.send,
-  });
+  await deps.queues.add(target.channel, { ...next, send: advanced.send });
   return 'advanced';
 }
 

@@ -7,6 +7,7 @@ import {
   createDeliveryQueues,
   createPrefixGuard,
   createReceiptDue,
+  createSendWatch,
   createSpendLedger,
   createSupportIndex,
   createVerificationStore,
@@ -44,6 +45,7 @@ function startDeps(
     store: wrap(createVerificationStore({ redis, prefix })),
     queues,
     receiptDue: createReceiptDue({ redis, prefix }),
+    watch: createSendWatch({ redis, prefix }),
     config: {
       settings: DEFAULT_SETTINGS,
       maxSends: 5,
@@ -52,6 +54,7 @@ function startDeps(
       publicUrl: undefined,
       retry: { attempts: 3, backoffMs: 100 },
       stepRetryMs: 15_000,
+      reconcileAfterMs: 5_000,
     },
     ring: createKeyRing(randomBytes(32).toString('hex')),
     admission: createAdmission({ redis, prefix }),
