@@ -252,12 +252,18 @@ const failures = (timeline: readonly TimelineEvent[]) =>
     .filter((e) => e.type === 'send_failed')
     .map((e) => ({ step: e.step, channel: e.channel, kind: e.detail?.kind }));
 
-/** Every job of a verification's sends is finished: none waits, is delayed for a retry or runs. */
+/**
+ * Every job of a verification's sends is finished: none waits, is delayed for a retry or runs. A job
+ * that fails the verification writes its timeline before it throws, and BullMQ moves it out of
+ * `active` only then: so this waits a moment for the last one to finish.
+ */
 async function nothingQueued(h: Harness, id: string) {
-  for (const queue of Object.values(h.queues.queues)) {
-    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
-    expect(jobs.filter((job) => job.data.verificationId === id)).toEqual([]);
-  }
+  const unfinished = async () => {
+    const states = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'] as const;
+    const jobs = await Promise.all(Object.values(h.queues.queues).map((queue) => queue.getJobs([...states])));
+    return jobs.flat().filter((job) => job.data.verificationId === id);
+  };
+  expect(await eventually(unfinished, (jobs) => jobs.length === 0, 2_000)).toEqual([]);
 }
 
 /** The value of one series of the registry's metrics, 0 when absent. */
