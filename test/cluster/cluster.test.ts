@@ -1,4 +1,4 @@
-import type { RedisConnection } from '@sendcode/store';
+import { type RedisConnection, receiptDueKey, sendWatchKey } from '@sendcode/store';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testRedisConnection, testRedisUrl } from '../helpers/redis.ts';
@@ -66,4 +66,18 @@ it('spreads verifications over the shards and keeps each verification, and all q
   const queueKeys = keysByNode.flat().filter((key) => key.startsWith(`{${prefix}:q}`));
   expect(queueKeys.length).toBeGreaterThan(0);
   expect(new Set(await Promise.all(queueKeys.map(slotOf))).size).toBe(1);
+});
+
+it("keeps the send watch in the receipt due set's slot, so one script moves an accepted send from one to the other", async () => {
+  const prefix = system.env.SENDCODE_PREFIX ?? '';
+  const slotOf = async (key: string) => Number(await redis.cluster('KEYSLOT', key));
+  expect(await slotOf(sendWatchKey(prefix))).toBe(await slotOf(receiptDueKey(prefix)));
+  // Every SMS of this run asked for a receipt: each left the watch as its timeout was scheduled.
+  const to = '+819012349999';
+  const created = await system.api('POST', '/v1/verifications', { to });
+  expect(created.status).toBe(201);
+  await system.messagesFor(to);
+  const watched = async () => redis.zcard(sendWatchKey(prefix));
+  for (let i = 0; i < 200 && (await watched()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(await watched()).toBe(0);
 });

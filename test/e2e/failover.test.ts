@@ -153,3 +153,49 @@ describe('a transient error on the only provider', () => {
     expect(body.timeline.find((e: ApiEvent) => e.type === 'sent')).toMatchObject({ detail: { attempt: 1 } });
   });
 });
+
+describe('the retry budget of a step with somewhere to go (defaults: 15 s, 1 s backoff doubling)', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(() => system.close());
+
+  it('both SMS providers answering 503 → the call of the voice fallback is placed within 20 s', async () => {
+    await system.fault({ provider: 'twilio', channel: 'sms', mode: 'error', status: 503 });
+    await system.fault({ provider: 'vonage', channel: 'sms', mode: 'error', status: 503 });
+    const to = '+819012340007';
+    const started = Date.now();
+    const created = await system.api('POST', '/v1/verifications', {
+      to,
+      fallbacks: [{ to, channel: 'voice' }],
+    });
+    expect(created.status).toBe(201);
+    // What a user would see: the sandbox's own list of what the providers were given.
+    const listed = async () => {
+      const response = await fetch(`${system.sandbox.httpUrl}/messages?to=${encodeURIComponent(to)}`);
+      return (await response.json()) as { channel: string; code: string | null }[];
+    };
+    const messages = await eventually(listed, (found) => found.some((m) => m.channel === 'voice'), 25_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.info(`retry budget: the voice call was placed ${seconds.toFixed(1)} s after the start`);
+    const call = messages.find((m) => m.channel === 'voice');
+    expect(call).toBeDefined();
+    expect(seconds).toBeLessThan(20);
+
+    const body = (await system.api('GET', `/v1/verifications/${created.body.id}`)).body;
+    expect(body.timeline.find((e: ApiEvent) => e.type === 'failover')).toMatchObject({
+      channel: 'voice',
+      detail: { reason: 'retries_exhausted', fromChannel: 'sms' },
+    });
+    // It did retry the SMS providers first (more than once each), just not for minutes.
+    const smsFailures = body.timeline.filter(
+      (e: ApiEvent) => e.type === 'send_failed' && e.channel === 'sms',
+    );
+    expect(new Set(smsFailures.map((e: ApiEvent) => e.detail?.attempt)).size).toBeGreaterThan(1);
+    const check = await system.api('POST', `/v1/verifications/${created.body.id}/checks`, {
+      code: call?.code,
+    });
+    expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+  });
+});

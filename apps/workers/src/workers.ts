@@ -12,6 +12,7 @@ import {
   registerProviderHealthMetrics,
   reportConfigWarnings,
   startReceiptSweeper,
+  startSendReconciler,
 } from '@sendcode/engine';
 import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
@@ -23,6 +24,7 @@ import {
   createProviderHealth,
   createReceiptDue,
   createRedisConnection,
+  createSendWatch,
   createSpendLedger,
   createVerificationStore,
   type DeliveryJob,
@@ -50,7 +52,8 @@ const CLOSED_HINT_MS = 250;
 const ROUTING_CACHE_MS = 1_000;
 
 /**
- * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, and the metrics server.
+ * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, the send reconciler, and
+ * the metrics server.
  * `WORKERS_METRICS_PORT=0` picks a free port.
  */
 export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
@@ -83,10 +86,12 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     prefix: config.SENDCODE_PREFIX,
     ...providerHealthConfig(engine.settings),
   });
+  const watch = createSendWatch({ redis, prefix: config.SENDCODE_PREFIX });
   const deps = {
     store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
     queues,
     receiptDue,
+    watch,
     config: engine,
     ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
     admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
@@ -136,6 +141,8 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
     logger,
     now: Date.now,
   });
+  // Sends a failure left half done (recorded without a job, accepted without a receipt timeout).
+  const reconciler = startSendReconciler({ deps });
   const watchdog = startWatchdog({
     watched: CHANNELS.map((channel) => ({
       queue: queues.queues[channel],
@@ -216,7 +223,7 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         watchdog.stop();
-        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop()]);
+        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop(), reconciler.stop()]);
         await queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         await redis.quit();

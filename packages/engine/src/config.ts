@@ -16,6 +16,12 @@ export const engineEnv = z.object({
   /** BullMQ attempts per send, and the first backoff delay (doubling, ± 50 % jitter). */
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(1_000),
+  /**
+   * While the plan has a next step, how long a send whose providers keep failing with retryable
+   * errors is retried before the plan moves on (`retries_exhausted`), counted from when it was queued.
+   * The last step retries within the code's lifetime.
+   */
+  STEP_RETRY_SECONDS: z.coerce.number().min(0).default(15),
   /** How long to wait for a delivery receipt before moving to the next step of the plan. */
   SMS_RECEIPT_TIMEOUT_SECONDS: seconds(60),
   VOICE_RECEIPT_TIMEOUT_SECONDS: seconds(90),
@@ -48,6 +54,13 @@ export const engineEnv = z.object({
 });
 export type EngineEnv = z.infer<typeof engineEnv>;
 
+/**
+ * A job is added milliseconds after its send is recorded, and most sends are accepted within a
+ * second or two: 5 s is long enough that the reconciler looks at almost none of the sends that are
+ * fine, and short enough that a stranded one still reaches the user in seconds.
+ */
+const RECONCILE_AFTER_MS = 5_000;
+
 /** The engine's settings in the units it works in. */
 export interface EngineConfig {
   readonly maxSends: number;
@@ -55,6 +68,13 @@ export interface EngineConfig {
   readonly receiptTimeoutMs: { readonly sms: number; readonly voice: number };
   readonly publicUrl: string | undefined;
   readonly retry: RetryOptions;
+  /** Retry budget of a step that has a next one (`STEP_RETRY_SECONDS`). */
+  readonly stepRetryMs: number;
+  /**
+   * How long after it was recorded the reconciler first looks at a send still in flight: a send
+   * queued this long without a job, or accepted without a receipt timeout, was left half done.
+   */
+  readonly reconcileAfterMs: number;
   readonly settings: Settings;
 }
 
@@ -69,6 +89,8 @@ export function engineConfig(env: EngineEnv): EngineConfig {
     },
     publicUrl: env.PUBLIC_URL,
     retry: { attempts: env.DELIVERY_ATTEMPTS, backoffMs: env.DELIVERY_BACKOFF_MS },
+    stepRetryMs: env.STEP_RETRY_SECONDS * 1000,
+    reconcileAfterMs: RECONCILE_AFTER_MS,
   };
 }
 

@@ -19,6 +19,7 @@ import {
   createDeliveryWorker,
   createProviderHealth,
   createReceiptDue,
+  createSendWatch,
   createSpendLedger,
   createVerificationStore,
   type DeliveryJob,
@@ -136,11 +137,19 @@ afterEach(async () => {
   }
 });
 
+/** What a test may change of the harness's engine config. */
+type HarnessConfig = Partial<Pick<EngineConfig, 'retry' | 'stepRetryMs'>>;
+
 /** Starts one BullMQ worker per channel queue over `channels`, under a prefix of its own. */
-function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret')): Harness {
+function startHarness(
+  channels: ChannelSet,
+  ring = createKeyRing('workers-secret'),
+  overrides: HarnessConfig = {},
+): Harness {
   const prefix = uniquePrefix('deliver');
   const store = createVerificationStore({ redis, prefix });
-  const queues = createDeliveryQueues(redis, prefix, { attempts: 3, backoffMs: 20 });
+  const retry = overrides.retry ?? { attempts: 3, backoffMs: 20 };
+  const queues = createDeliveryQueues(redis, prefix, retry);
   const registry = new Registry();
   const logs: string[] = [];
   const logger = recordingLogger(logs);
@@ -149,7 +158,9 @@ function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret
     resendCooldownMs: 30_000,
     receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
     publicUrl: undefined,
-    retry: { attempts: 3, backoffMs: 20 },
+    retry,
+    stepRetryMs: overrides.stepRetryMs ?? 15_000,
+    reconcileAfterMs: 5_000,
     settings: DEFAULT_SETTINGS,
   };
   const health = createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) });
@@ -157,6 +168,7 @@ function startHarness(channels: ChannelSet, ring = createKeyRing('workers-secret
     store,
     queues,
     receiptDue: createReceiptDue({ redis, prefix }),
+    watch: createSendWatch({ redis, prefix }),
     config,
     metrics: createEngineMetrics(registry),
     logger,
@@ -252,12 +264,18 @@ const failures = (timeline: readonly TimelineEvent[]) =>
     .filter((e) => e.type === 'send_failed')
     .map((e) => ({ step: e.step, channel: e.channel, kind: e.detail?.kind }));
 
-/** Every job of a verification's sends is finished: none waits, is delayed for a retry or runs. */
+/**
+ * Every job of a verification's sends is finished: none waits, is delayed for a retry or runs. A job
+ * that fails the verification writes its timeline before it throws, and BullMQ moves it out of
+ * `active` only then: so this waits a moment for the last one to finish.
+ */
 async function nothingQueued(h: Harness, id: string) {
-  for (const queue of Object.values(h.queues.queues)) {
-    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
-    expect(jobs.filter((job) => job.data.verificationId === id)).toEqual([]);
-  }
+  const unfinished = async () => {
+    const states = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'] as const;
+    const jobs = await Promise.all(Object.values(h.queues.queues).map((queue) => queue.getJobs([...states])));
+    return jobs.flat().filter((job) => job.data.verificationId === id);
+  };
+  expect(await eventually(unfinished, (jobs) => jobs.length === 0, 2_000)).toEqual([]);
 }
 
 /** The value of one series of the registry's metrics, 0 when absent. */
@@ -505,5 +523,60 @@ describe('a send that cannot be rendered', () => {
     ).toBe(1);
     expect(h.logs.find((line) => line.includes('"render_failed"'))).toContain('brand cannot be used');
     expect((await diagnosisOf(h, id)).code).toBe('message_unrenderable');
+  });
+});
+
+describe('the retry budget of a step', () => {
+  /** Retries of 20 ms doubling, up to 6 attempts; a step with somewhere to go retries for 100 ms. */
+  const budget: HarnessConfig = { retry: { attempts: 6, backoffMs: 20 }, stepRetryMs: 100 };
+
+  it('a step with a next one moves on once a retry could start past its budget', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const voice = accepting('voice', 'vonage');
+    const h = startHarness({ ...none, sms: [down.adapter], voice: [voice.adapter] }, undefined, budget);
+    const id = await h.create([
+      { channel: 'sms', to: PHONE },
+      { channel: 'voice', to: PHONE },
+    ]);
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, (t) => sentAt(1)(t) || failedFinal(t));
+    expect(timeline.find((e) => e.type === 'failover')).toMatchObject({
+      step: 1,
+      detail: { reason: 'retries_exhausted', fromChannel: 'sms' },
+    });
+    // Counted from when the send was queued: retries 2 and 3 start by 20 and 60 ms at the latest, a
+    // fourth could start 80 ms after the third, past 100 ms. So three attempts at most (fewer on a
+    // busy machine, where the first starts late), never the six the job may have.
+    expect(down.calls()).toBeGreaterThanOrEqual(1);
+    expect(down.calls()).toBeLessThanOrEqual(3);
+    expect(voice.sent).toHaveLength(1);
+    await nothingQueued(h, id);
+  });
+
+  it('the last step retries past the budget, within the lifetime, until its attempts are spent', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const h = startHarness({ ...none, sms: [down.adapter] }, undefined, budget);
+    const id = await h.create([{ channel: 'sms', to: PHONE }]);
+    await h.enqueue(id, 'sms');
+
+    const timeline = await settled(h, id, failedFinal);
+    expect(down.calls()).toBe(6);
+    expect(timeline.find((e) => e.type === 'delivery_failed')).toMatchObject({
+      detail: { reason: 'retries_exhausted', why: 'plan_exhausted' },
+    });
+  });
+
+  it('a next step on a channel without providers is no next step: the budget does not apply', async () => {
+    const down = rejecting('sms', 'twilio', new Error('503 Service Unavailable'));
+    const h = startHarness({ ...none, sms: [down.adapter] }, undefined, budget);
+    const id = await h.create([
+      { channel: 'sms', to: PHONE },
+      { channel: 'voice', to: PHONE },
+    ]);
+    await h.enqueue(id, 'sms');
+
+    await settled(h, id, failedFinal);
+    expect(down.calls()).toBe(6);
   });
 });

@@ -3,7 +3,6 @@ import {
   type ChannelName,
   canRetry,
   clientSettings,
-  emailFailoverMs,
   type FailoverReason,
   type MessageContext,
   type MessageFor,
@@ -20,9 +19,10 @@ import { BACKOFF_JITTER, type DeliveryJob, spendDay, type VerificationRecord } f
 import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import { sendReference, statusCallbackUrl } from './callbacks.ts';
 import type { SenderDeps } from './deps.ts';
-import { type FailedSend, failover } from './failover.ts';
+import { type FailedSend, failover, nextStepOf } from './failover.ts';
 import { NO_PROVIDER, type SendResultLabel } from './metrics.ts';
 import { openSend } from './open-send.ts';
+import { receiptWaitMs } from './receipt-wait.ts';
 
 /** What a provider call can end in, short of being accepted. */
 type CallFailure = DeliveryErrorKind | 'adapter_error';
@@ -50,7 +50,8 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
  * - `permanent` (the destination cannot take this channel) → next plan step at once; trying another
  *   provider would only pay twice for the same refusal;
  * - `retryable` or `blocked` → the next provider; when all have failed, BullMQ retries the job with
- *   backoff while a retry still fits in the code's lifetime, then the plan moves on;
+ *   backoff while a retry still fits in the code's lifetime and, when the plan has a next step, in
+ *   the step's budget (`stepRetryMs` from when the send was queued), then the plan moves on;
  * - `rate_limited` from every provider → the queue pauses without spending an attempt;
  * - every circuit open → the plan moves on; with nowhere to go, the providers are called anyway.
  *
@@ -229,8 +230,9 @@ async function sendStep<C extends ChannelName>(
       // Perf: the circuit's success and the receipt timeout go out with markAccepted (one round trip,
       // not three); Redis still runs markAccepted first, as all share one connection and it is sent
       // first. The timeout needs no reply of markAccepted: should the send not be recorded after all
-      // (gone, or accepted by a racing run), its entry is a no-op when it comes due.
-      const waitMs = receiptWaitMs(deps, channel, callback, plan, step);
+      // (gone, or accepted by a racing run), its entry is a no-op when it comes due. The same script
+      // takes the send off the watch; should it fail, the reconciler schedules the timeout.
+      const waitMs = receiptWaitMs(config, channel, plan, step);
       await Promise.all([
         store.markAccepted(verificationId, send, {
           type: 'sent',
@@ -239,7 +241,7 @@ async function sendStep<C extends ChannelName>(
           detail: { providerMessageId: answer.providerMessageId, attempt, ...routedDetail(route, provider) },
         }),
         circuit.record(breaker, 'success', deps.now()),
-        waitMs === undefined ? undefined : deps.receiptDue.schedule(job.data, deps.now() + waitMs),
+        deps.watch.accepted(job.data, waitMs === undefined ? undefined : deps.now() + waitMs),
       ]);
       metrics.attempt(channel, provider, 'ok');
       metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
@@ -308,13 +310,18 @@ async function sendStep<C extends ChannelName>(
     await deps.rateLimit(channel, RATE_LIMIT_PAUSE_MS);
     throw new RateLimitError();
   }
+  const now = deps.now();
+  // A step with somewhere to go retries for its budget only, counted from when the send was queued
+  // (the job's timestamp): the user is waiting for a code, not for this channel.
+  const hasNext = nextStepOf(deps, record, step, now).action === 'send';
   const retry = canRetry({
     attempt,
     maxAttempts: job.opts.attempts ?? 1,
     backoffMs: config.retry.backoffMs,
     jitter: BACKOFF_JITTER,
-    now: deps.now(),
+    now,
     expiresAt: record.expiresAt,
+    ...(hasNext ? { stepBudget: { since: job.timestamp, retryMs: config.stepRetryMs } } : {}),
   });
   if (retry) throw new Error(`${channel}: every provider failed (${kinds.join(', ')}); retrying`);
   await moveOn(deps, failed, 'retries_exhausted', `${channel}: retries exhausted`);
@@ -361,24 +368,6 @@ async function call<C extends ChannelName>(adapter: Channel<C>, delivery: Delive
   const id = (result as { providerMessageId?: unknown } | null | undefined)?.providerMessageId;
   if (typeof id === 'string') return { ok: true, providerMessageId: id };
   return { ok: false, kind: 'adapter_error', broke: 'resolved without a provider message id' };
-}
-
-/**
- * How long to wait for a sign of delivery before the plan moves on: the channel's receipt timeout for
- * SMS and calls (when receipts were asked for), a short wait for carrier mail when the plan has a
- * next step (such mail is often filtered without a bounce), nothing for other email.
- */
-function receiptWaitMs(
-  deps: SenderDeps,
-  channel: ChannelName,
-  callback: string | undefined,
-  plan: readonly PlanStep[],
-  step: number,
-): number | undefined {
-  const { config } = deps;
-  if (channel !== 'email') return callback ? config.receiptTimeoutMs[channel] : undefined;
-  const current = plan[step];
-  return current && step + 1 < plan.length ? emailFailoverMs(current, config.settings) : undefined;
 }
 
 /** Charges an SMS or call to the client's day; undefined when that would pass its cap. */

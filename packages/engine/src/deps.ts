@@ -7,6 +7,7 @@ import type {
   DeliveryQueues,
   ProviderHealth,
   ReceiptDue,
+  SendWatch,
   SpendLedger,
   VerificationStore,
 } from '@sendcode/store';
@@ -20,6 +21,11 @@ export interface EngineDeps {
   readonly queues: DeliveryQueues;
   /** Receipt timeouts: scheduled when a send is accepted, cancelled when its receipt comes. */
   readonly receiptDue: ReceiptDue;
+  /**
+   * Sends in flight: each is watched from just before it is recorded until it was accepted with its
+   * receipt timeout scheduled, so the workers' reconciler can finish what a failure left half done.
+   */
+  readonly watch: SendWatch;
   readonly config: EngineConfig;
   /** Keys: sealed plans are opened to count each send against its destination's limits. */
   readonly ring: KeyRing;

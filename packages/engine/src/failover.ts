@@ -1,7 +1,8 @@
-import { type ChannelName, type FailoverReason, nextStep } from '@sendcode/policy';
-import type { SendStatus } from '@sendcode/store';
+import { type ChannelName, type FailoverReason, type NextStep, nextStep } from '@sendcode/policy';
+import type { SendStatus, VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { chargeSend } from './send-limits.ts';
+import { watchSend } from './send-reconciler.ts';
 
 /** The send that did not get through. */
 export interface FailedSend {
@@ -40,20 +41,16 @@ export async function failover(
   const record = await store.get(from.verificationId, now);
   if (record?.status !== 'pending' || record.sends !== from.send) return 'superseded';
 
-  const decision = nextStep({
-    plan: record.planMasked,
-    step: from.step,
-    sends: record.sends,
-    maxSends: config.maxSends,
-    now,
-    expiresAt: record.expiresAt,
-    ...(deps.usable ? { usable: (step) => deps.usable?.(step.channel) ?? true } : {}),
-  });
+  const decision = nextStepOf(deps, record, from.step, now);
   if (decision.action === 'fail')
     return giveUp(deps, from, reason, decision.reason, options.failWhenExhausted);
 
   const target = record.planMasked[decision.step];
   if (!target) throw new Error(`nextStep chose step ${decision.step}, which the plan does not have`);
+  // Watched before it is recorded: should the add below fail, or this process die first, the
+  // workers' reconciler queues the send (an advance that does not happen leaves an entry it drops).
+  const next = { verificationId: from.verificationId, step: decision.step, send: from.send + 1 };
+  await watchSend(deps, next);
   const advanced = await store.advance(from.verificationId, {
     kind: 'failover',
     step: decision.step,
@@ -93,12 +90,30 @@ export async function failover(
     },
     'failover',
   );
-  await deps.queues.add(target.channel, {
-    verificationId: from.verificationId,
-    step: decision.step,
-    send: advanced.send,
-  });
+  await deps.queues.add(target.channel, { ...next, send: advanced.send });
   return 'advanced';
+}
+
+/**
+ * What would follow step `step` of `record` if it failed now (policy's `nextStep`, over the steps
+ * whose channel has a provider). The delivery processor asks it too: a step with somewhere to go
+ * retries within its budget only.
+ */
+export function nextStepOf(
+  deps: EngineDeps,
+  record: VerificationRecord,
+  step: number,
+  now: number,
+): NextStep {
+  return nextStep({
+    plan: record.planMasked,
+    step,
+    sends: record.sends,
+    maxSends: deps.config.maxSends,
+    now,
+    expiresAt: record.expiresAt,
+    ...(deps.usable ? { usable: (next) => deps.usable?.(next.channel) ?? true } : {}),
+  });
 }
 
 async function giveUp(

@@ -28,6 +28,13 @@ export type FailoverLabel = (typeof FAILOVER_LABELS)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
+ * What the send reconciler repaired: `job`, a recorded send without a job was queued again;
+ * `receipt_due`, an accepted send without a receipt timeout got one.
+ */
+export const RECONCILE_KINDS = ['job', 'receipt_due'] as const;
+export type ReconcileKind = (typeof RECONCILE_KINDS)[number];
+
+/**
  * Delivery metrics, registered on the caller's registry: the workers count sends and failovers, the
  * gateway counts receipts and the failovers they trigger. Every label value starts at 0 so rates
  * work from the first scrape; labels never carry an id, a destination or a code.
@@ -86,7 +93,14 @@ export function createEngineMetrics(registry: Registry) {
         failovers.inc({ from_channel: channel, to_channel: to, reason }, 0);
     }
   }
+  const reconciled = new Counter({
+    name: 'sendcode_sends_reconciled_total',
+    help: 'Sends a failure had left half done, repaired by the reconciler: job = queued again (it was recorded without a job), receipt_due = its receipt timeout scheduled (it was accepted without one).',
+    labelNames: ['kind'],
+    registers,
+  });
   for (const outcome of OUTCOMES) completed.inc({ outcome }, 0);
+  for (const kind of RECONCILE_KINDS) reconciled.inc({ kind }, 0);
 
   return {
     attempt(channel: ChannelName, provider: ProviderLabel, result: SendResultLabel) {
@@ -108,6 +122,9 @@ export function createEngineMetrics(registry: Registry) {
     },
     completed(outcome: Outcome) {
       completed.inc({ outcome });
+    },
+    reconciled(kind: ReconcileKind) {
+      reconciled.inc({ kind });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { ChannelName, LimitScope } from '@sendcode/policy';
 import type { AdvanceOutcome, VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { chargeSend } from './send-limits.ts';
+import { watchSend } from './send-reconciler.ts';
 
 export type ResendResult =
   | { readonly ok: true; readonly send: number; readonly step: number; readonly channel: ChannelName }
@@ -30,6 +31,10 @@ export async function resend(
   const target = record.planMasked[step];
   if (!target) return { ok: false, reason: 'channel_not_in_plan' };
   const now = deps.now();
+  // Watched before it is recorded, as the send it will most likely be (the next after the latest
+  // this caller read); see failover.ts.
+  const expected = { verificationId: record.id, step, send: record.sends + 1 };
+  await watchSend(deps, expected);
   const outcome = await deps.store.advance(record.id, {
     kind: 'resend',
     step,
@@ -40,10 +45,13 @@ export async function resend(
     event: { type: 'resend', at: now, step, channel: target.channel, to: target.to },
   });
   if (!outcome.ok) return outcome;
+  const job = { ...expected, send: outcome.send };
+  // Another send was recorded since this caller read the record: watch the one this made.
+  if (outcome.send !== expected.send) await watchSend(deps, job);
   const charged = await chargeSend(deps, record, step, outcome.send);
   if (!charged.ok) {
     return { ok: false, reason: 'rate_limited', scope: charged.scope, retryAfterMs: charged.retryAfterMs };
   }
-  await deps.queues.add(target.channel, { verificationId: record.id, step, send: outcome.send });
+  await deps.queues.add(target.channel, job);
   return { ok: true, send: outcome.send, step, channel: target.channel };
 }

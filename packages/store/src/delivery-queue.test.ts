@@ -36,8 +36,26 @@ describe('delivery queues', () => {
       );
       expect(await queue.getJob(deliveryJobId(done))).toBeUndefined();
       expect(await queue.getJobState(deliveryJobId(failing))).toBe('failed');
+      // What the reconciler asks: a completed send has no job, a failed one keeps its job.
+      expect(await queues.has('sms', done)).toBe(false);
+      expect(await queues.has('sms', failing)).toBe(true);
+      expect(await queues.has('voice', failing)).toBe(false);
     } finally {
       await worker.close();
+      await queues.close();
+    }
+  });
+
+  it('adding a send again while its job exists is a no-op (job ids are the send: deterministic)', async () => {
+    const prefix = uniquePrefix('queue');
+    const queues = createDeliveryQueues(redis, prefix, { attempts: 1, backoffMs: 10 });
+    const send = { verificationId: 'ver_again', step: 1, send: 2 };
+    try {
+      await queues.add('voice', send);
+      await queues.add('voice', send);
+      expect(await queues.queues.voice.getJobCounts('wait')).toEqual({ wait: 1 });
+      expect(await queues.has('voice', send)).toBe(true);
+    } finally {
       await queues.close();
     }
   });

@@ -49,6 +49,11 @@ const EVENTS_MAX_LEN = 1_000;
 export interface DeliveryQueues {
   /** Enqueues one send; a second add with the same job id is ignored by BullMQ while it exists. */
   add(channel: ChannelName, job: DeliveryJob): Promise<void>;
+  /**
+   * Whether the send's job is in its queue, in any state (waiting, delayed for a retry, active, or
+   * kept as failed). A completed job is removed at once, so a finished send has none.
+   */
+  has(channel: ChannelName, job: DeliveryJob): Promise<boolean>;
   /** Every queue, for depth metrics and tests. */
   readonly queues: Readonly<Record<ChannelName, Queue<DeliveryJob>>>;
   close(): Promise<void>;
@@ -78,6 +83,9 @@ export function createDeliveryQueues(
         ...jobOptions,
         jobId: deliveryJobId(job),
       });
+    },
+    async has(channel, job) {
+      return (await queues[channel].getJob(deliveryJobId(job))) !== undefined;
     },
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));

@@ -2,7 +2,7 @@
  * @sendcode/store — the one place that talks to Redis: verification records, their sends and
  * timelines (atomic Lua scripts), admission (rate limits and the pending index), idempotency keys,
  * the spend cap, the prefix guard, the support index, the providers' circuit breakers and delivery
- * health, the receipt timeouts' due set, key layout, and the queue names and job payloads shared by
+ * health, the receipt timeouts' due set, the send watch, key layout, and the queue names and job payloads shared by
  * gateway and workers.
  */
 
@@ -74,6 +74,7 @@ export {
 export * from './queues.ts';
 export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
 export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
+export { createSendWatch, type SendWatch, type SendWatchOptions, sendWatchKey } from './send-watch.ts';
 export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';
 export { createSpendLedger, type SpendLedger, type SpendLedgerOptions, spendDay, spendKey } from './spend.ts';
 export {

@@ -3,7 +3,7 @@ import type { RedisConnection } from './connection.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { type DeliveryJob, deliveryJobId } from './queues.ts';
 import { malformed } from './replies.ts';
-import { scriptRunner } from './scripts.ts';
+import { type RunScript, scriptRunner } from './scripts.ts';
 
 /**
  * Receipt timeouts: the accepted SMS and calls (and carrier mail) waiting for a sign of delivery, each
@@ -17,8 +17,11 @@ import { scriptRunner } from './scripts.ts';
  * entry at the same time while its lease runs.
  */
 export interface ReceiptDue {
-  /** Schedules the "no receipt yet?" check of an accepted send at `dueAtMs`; a second call keeps the first time. */
-  schedule(job: DeliveryJob, dueAtMs: number): Promise<void>;
+  /**
+   * Schedules the "no receipt yet?" check of an accepted send at `dueAtMs`; a second call keeps the
+   * first time. True when the entry is new.
+   */
+  schedule(job: DeliveryJob, dueAtMs: number): Promise<boolean>;
   /** Drops a send's entry: its receipt came, or its check ran. Nothing when there is none. */
   cancel(job: DeliveryJob): Promise<void>;
   /**
@@ -57,7 +60,8 @@ function decodeMember(member: string): DeliveryJob | undefined {
   return Number.isSafeInteger(job.step) && Number.isSafeInteger(job.send) && job.send > 0 ? job : undefined;
 }
 
-function encodeMember(job: DeliveryJob): string {
+/** The member naming a send, in the due set and the send watch: its job id. */
+export function encodeMember(job: DeliveryJob): string {
   nonEmpty('verificationId', job.verificationId);
   nonNegativeInteger('step', job.step);
   positiveInteger('send', job.send);
@@ -71,33 +75,48 @@ export function createReceiptDue(options: ReceiptDueOptions): ReceiptDue {
   const run = scriptRunner(redis);
   return {
     async schedule(job, dueAtMs) {
-      await redis.zadd(key, 'NX', timestamp(dueAtMs), encodeMember(job));
+      return (await redis.zadd(key, 'NX', timestamp(dueAtMs), encodeMember(job))) === 1;
     },
 
     async cancel(job) {
       await redis.zrem(key, encodeMember(job));
     },
 
-    async claim(nowMs, leaseMs, limit) {
-      const now = timestamp(nowMs);
-      const args = [now, now + positiveInteger('leaseMs', leaseMs), positiveInteger('limit', limit)];
-      const reply = await run('receiptClaim', [key], args);
-      if (!Array.isArray(reply)) throw malformed('receiptClaim');
-      const jobs: DeliveryJob[] = [];
-      const strays: string[] = [];
-      for (const member of reply) {
-        if (typeof member !== 'string') throw malformed('receiptClaim');
-        const job = decodeMember(member);
-        if (job) jobs.push(job);
-        else strays.push(member);
-      }
-      // Nothing here wrote them and nothing could run them: drop them rather than claim them forever.
-      if (strays.length > 0) await redis.zrem(key, ...strays);
-      return jobs;
+    claim(nowMs, leaseMs, limit) {
+      return claimDue(redis, run, key, nowMs, leaseMs, limit);
     },
 
     async size() {
       return redis.zcard(key);
     },
   };
+}
+
+/**
+ * Claims up to `limit` sends due at `nowMs` in the ZSET at `key` (the due set or the send watch),
+ * oldest first, each leased for `leaseMs` (`lua/receiptClaim.lua`).
+ */
+export async function claimDue(
+  redis: RedisConnection,
+  run: RunScript,
+  key: string,
+  nowMs: number,
+  leaseMs: number,
+  limit: number,
+): Promise<DeliveryJob[]> {
+  const now = timestamp(nowMs);
+  const args = [now, now + positiveInteger('leaseMs', leaseMs), positiveInteger('limit', limit)];
+  const reply = await run('receiptClaim', [key], args);
+  if (!Array.isArray(reply)) throw malformed('receiptClaim');
+  const jobs: DeliveryJob[] = [];
+  const strays: string[] = [];
+  for (const member of reply) {
+    if (typeof member !== 'string') throw malformed('receiptClaim');
+    const job = decodeMember(member);
+    if (job) jobs.push(job);
+    else strays.push(member);
+  }
+  // Nothing here wrote them and nothing could run them: drop them rather than claim them forever.
+  if (strays.length > 0) await redis.zrem(key, ...strays);
+  return jobs;
 }

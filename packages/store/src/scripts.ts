@@ -56,6 +56,7 @@ const SCRIPTS = {
   prefixApproval: script('prefixApproval', 1),
   indexAdd: script('indexAdd', 1),
   receiptClaim: script('receiptClaim', 1),
+  sendAccepted: script('sendAccepted', 2),
 };
 
 /** A script of the store. */

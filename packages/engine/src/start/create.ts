@@ -1,12 +1,15 @@
 import { type ClientSettings, generateCode, hashCode, lookupHash, sealWith } from '@sendcode/policy';
 import type { LimitRule, NewVerification, VerificationRecord } from '@sendcode/store';
+import { watchSend } from '../send-reconciler.ts';
 import { refundStart } from './admit.ts';
 import type { PlannedStart, StartDeps, StartRequest } from './types.ts';
 
 /**
  * Phase 4: the admitted start becomes a verification — stored (code as HMAC, plan and code sealed),
  * then its first send queued. Either both happen or neither stays: a failed create or add takes the
- * admission back. Answers the record as stored, or the queue's error (nothing was kept).
+ * admission back. Answers the record as stored, or the queue's error (nothing was kept). The first
+ * send is watched before it is stored, so a gateway that dies between the two writes leaves it to
+ * the workers' reconciler, which queues it.
  */
 export async function createAndEnqueue(
   deps: StartDeps,
@@ -19,6 +22,7 @@ export async function createAndEnqueue(
   const first = start.plan[0];
   if (!first) throw new Error('a planned start has no first step');
   try {
+    await watchSend(deps, { verificationId: start.id, step: 0, send: 1 });
     await deps.store.create(verification, start.nowMs);
   } catch (error) {
     await refundStart(deps, start, rules);

@@ -142,8 +142,25 @@ const cases: readonly (readonly [DiagnosisCode, Partial<DiagnosisInput>, RegExp,
     /障害/,
   ],
   [
+    'providers_failing_next_channel',
+    {
+      sends: [
+        { channel: 'sms', status: 'failed' },
+        { channel: 'voice', status: 'delivered', provider: 'twilio' },
+      ],
+      timeline: [
+        { type: 'send_failed', channel: 'sms', provider: 'twilio', detail: { kind: 'retryable' } },
+        { type: 'send_failed', channel: 'sms', provider: 'vonage', detail: { kind: 'retryable' } },
+        { type: 'failover', channel: 'voice', detail: { reason: 'retries_exhausted', fromChannel: 'sms' } },
+        { type: 'sent', channel: 'voice', provider: 'twilio' },
+      ],
+    },
+    /Every SMS provider kept failing.*by phone call instead, which was delivered.*expect the code by phone call/,
+    /SMSの事業者がすべて失敗.*音声通話で送信しました（配信済み）/,
+  ],
+  [
     'failed_over',
-    { timeline: [{ type: 'failover', channel: 'voice', detail: { reason: 'retries_exhausted' } }] },
+    { timeline: [{ type: 'failover', channel: 'voice', detail: { reason: 'permanent_error' } }] },
     /failed, so we sent the code/,
     /失敗/,
   ],

@@ -111,6 +111,12 @@ export const en: DiagnosisStrings = {
       suggestion: () =>
         'Suggest: check the number with the user; the phone may be off or unable to receive texts.',
     },
+    providers_failing_next_channel: {
+      summary: (f) =>
+        `Every ${channels[f.firstChannel ?? 'sms']} provider kept failing (an outage on their side), so after retrying for a few seconds we sent the code ${via(f.lastChannel) || 'on the next channel of the plan'} instead${f.delivered ? ', which was delivered' : ''}.`,
+      suggestion: (f) =>
+        `Suggest: nothing is wrong with the user's details; tell them to expect the code ${via(f.lastChannel) || 'on the other channel'}. The outage is on the providers' side.`,
+    },
     provider_outage: {
       summary: (f) =>
         `Our first ${channels[f.lastChannel ?? 'sms']} provider was failing, so we sent the code through the other provider${f.delivered ? ', which delivered it' : ''}.`,

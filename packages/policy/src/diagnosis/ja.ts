@@ -113,6 +113,12 @@ export const ja: DiagnosisStrings = {
       suggestion: () =>
         '対応案：番号をユーザーに確認してください。端末の電源が切れているかSMSを受信できない可能性があります。',
     },
+    providers_failing_next_channel: {
+      summary: (f) =>
+        `${channels[f.firstChannel ?? 'sms']}の事業者がすべて失敗し続けたため（事業者側の障害）、数秒間再試行したあと、代わりに${via(f.lastChannel) || '計画の次のチャネルで'}送信しました${delivered(f)}。`,
+      suggestion: (f) =>
+        `対応案：ユーザーの連絡先に問題はありません。コードが${via(f.lastChannel) || '別のチャネルで'}届くことを伝えてください。障害は事業者側です。`,
+    },
     provider_outage: {
       summary: (f) =>
         `最初の${channels[f.lastChannel ?? 'sms']}事業者に障害があったため、もう一方の事業者から送信しました${delivered(f)}。`,

@@ -53,6 +53,7 @@ export const DIAGNOSIS_CODES = [
   'carrier_mail_rejected',
   'no_receipt_next_channel',
   'undelivered_next_channel',
+  'providers_failing_next_channel',
   'provider_outage',
   'failed_over',
   'fixed_line_called',

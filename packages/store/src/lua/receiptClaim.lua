@@ -1,12 +1,14 @@
 --[[
-  Claims the receipt timeouts that are due: returns up to `limit` members whose due time has come,
-  oldest first, and pushes each one out by the lease, so a concurrent sweeper does not take it too
-  and one whose sweeper died comes due again once the lease runs out (at least once).
+  Claims the entries that are due: returns up to `limit` members whose due time has come, oldest
+  first, and pushes each one out by the lease, so a concurrent sweeper does not take it too and one
+  whose sweeper died comes due again once the lease runs out (at least once). Used for the receipt
+  timeouts (`receipt-due.ts`) and the send watch (`send-watch.ts`).
 
   Cluster: one key.
 
   Input:
-    KEYS[1] due set: ZSET, member = send (`<verificationId>-<step>-<send>`), score = due epoch ms
+    KEYS[1] due set or send watch: ZSET, member = send (`<verificationId>-<step>-<send>`),
+            score = when it is due, epoch ms
     ARGV[1] now, epoch ms
     ARGV[2] lease end (now + lease), epoch ms
     ARGV[3] limit (integer >= 1)
