@@ -1,10 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { Channel, DeliveryErrorKind } from '@sendcode/channels';
+import { createSmtpEmail, dkimAligned } from '@sendcode/channels';
+import { type Sandbox, type SandboxMessage, startSandbox } from '@sendcode/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, type SandboxMessage, startSandbox } from '../../../../../apps/sandbox/src/index.ts';
-import type { Channel, DeliveryErrorKind } from '../../channel.ts';
-import { deliveryFailure } from '../../conformance/cases.ts';
-import { dkimAligned } from './dkim.ts';
-import { createSmtpEmail } from './smtp-email.ts';
+import { deliveryFailure } from './cases.ts';
 
 const pem = (bits = 2048) =>
   generateKeyPairSync('rsa', { modulusLength: bits })

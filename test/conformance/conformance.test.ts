@@ -1,7 +1,7 @@
+import type { DeliveryErrorKind } from '@sendcode/channels';
+import { type Sandbox, type SandboxMessage, startSandbox } from '@sendcode/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, type SandboxMessage, startSandbox } from '../../../../apps/sandbox/src/index.ts';
-import { freePort } from '../../../../test/helpers/redis-server.ts';
-import type { DeliveryErrorKind } from '../channel.ts';
+import { freePort } from '../helpers/redis-server.ts';
 import { cases, deliveryFailure } from './cases.ts';
 
 /**

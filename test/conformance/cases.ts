@@ -1,13 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
+import {
+  type Channel,
+  createSmtpEmail,
+  createTwilioSms,
+  createTwilioVoice,
+  createVonageSms,
+  createVonageVoice,
+  type DeliveryError,
+  type DeliveryErrorKind,
+  isDeliveryError,
+} from '@sendcode/channels';
 import type { ChannelName, MessageFor } from '@sendcode/policy';
+import type { SandboxEndpoint } from '@sendcode/sandbox';
 import { expect } from 'vitest';
-import type { SandboxEndpoint } from '../../../../apps/sandbox/src/index.ts';
-import { type Channel, type DeliveryError, type DeliveryErrorKind, isDeliveryError } from '../channel.ts';
-import { createSmtpEmail } from '../email/smtp/smtp-email.ts';
-import { createTwilioSms } from '../sms/twilio/twilio-sms.ts';
-import { createVonageSms } from '../sms/vonage/vonage-sms.ts';
-import { createTwilioVoice } from '../voice/twilio/twilio-voice.ts';
-import { createVonageVoice } from '../voice/vonage/vonage-voice.ts';
 
 /**
  * The adapters the conformance suites run, each with the real SDK pointed at a sandbox (or at a

@@ -1,10 +1,7 @@
+import type { DeliveryErrorKind } from '@sendcode/channels';
+import { type Sandbox, startSandbox } from '@sendcode/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../../apps/sandbox/src/index.ts';
-import {
-  type CallbackRecorder,
-  startCallbackRecorder,
-} from '../../../../apps/sandbox/src/receipts/recorder.ts';
-import type { DeliveryErrorKind } from '../channel.ts';
+import { type CallbackRecorder, startCallbackRecorder } from '../../apps/sandbox/src/receipts/recorder.ts';
 import { cases, deliveryFailure } from './cases.ts';
 
 /**
