@@ -13,8 +13,8 @@ import {
   startSandbox,
 } from '@sendcode/sandbox';
 import { createDeliveryQueues, DEFAULT_PREFIX } from '@sendcode/store';
+import { freePort, type RedisServer, startRedisServer } from '@sendcode/testing';
 import { Redis } from 'ioredis';
-import { freePort, type RedisServer, startRedisServer } from '../../test/helpers/redis-server.ts';
 import { CONFIG } from './config.ts';
 import { type Child, RESULTS_DIR, spawnTsx, waitHttp } from './processes.ts';
 

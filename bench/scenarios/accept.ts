@@ -4,7 +4,7 @@
  * rounds. No workers run meanwhile, so
  * the gateway (and Redis) are measured alone; the started verifications simply wait in the queue.
  */
-import { freePort } from '../../test/helpers/redis-server.ts';
+import { freePort } from '@sendcode/testing';
 import { startRequest } from '../lib/api.ts';
 import { CONFIG } from '../lib/config.ts';
 import { type LoadResult, load } from '../lib/load.ts';

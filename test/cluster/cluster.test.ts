@@ -1,7 +1,7 @@
 import { type RedisConnection, receiptDueKey, sendWatchKey } from '@sendcode/store';
+import { testRedisConnection, testRedisUrl } from '@sendcode/testing';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testRedisConnection, testRedisUrl } from '../helpers/redis.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 /**

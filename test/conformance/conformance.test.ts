@@ -1,7 +1,7 @@
 import type { DeliveryErrorKind } from '@sendcode/channels';
 import { type Sandbox, type SandboxMessage, startSandbox } from '@sendcode/sandbox';
+import { freePort } from '@sendcode/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/redis-server.ts';
 import { cases, deliveryFailure } from './cases.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { RedisConnection } from '@sendcode/store';
+import { eventually, keysMatching, testRedisConnection } from '@sendcode/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
-import { keysMatching, testRedisConnection } from '../helpers/redis.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 let system: TestSystem;

@@ -1,5 +1,5 @@
+import { type ApiEvent, types } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, types } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 describe('the circuit breaker of a provider API, shared through Redis', () => {

@@ -1,6 +1,6 @@
 import { createSendcodeClient, isSendcodeError, type SendcodeError } from '@sendcode/client';
+import { eventually } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 /** What a call threw, asserted to be a SendcodeError. */

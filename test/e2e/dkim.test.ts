@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { type ApiEvent, eventually, types } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });

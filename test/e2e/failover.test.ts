@@ -1,5 +1,5 @@
+import { type ApiEvent, eventually, types } from '@sendcode/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 describe('retries and failover between providers and along the plan', () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { gatewayEnv, startGateway } from '@sendcode/gateway';
 import { createLogger, parseEnv } from '@sendcode/runtime';
+import { startRedisServer } from '@sendcode/testing';
 import { expect, it } from 'vitest';
-import { startRedisServer } from '../helpers/redis-server.ts';
 
 it('while Redis is down: /readyz and the API answer 503 unavailable at once; both recover when it is back', async () => {
   const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec']);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { CancelResult, CheckResult, CreateVerificationRequest, Verification } from '@sendcode/client';
+import { eventually } from '@sendcode/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { eventually } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 interface JsonSchema {

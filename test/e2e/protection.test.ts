@@ -1,6 +1,6 @@
 import { REFUSAL_WINDOW_MS } from '@sendcode/store';
+import { type ApiEvent, clearOfWindowEdge, eventually, types } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, clearOfWindowEdge, eventually, types } from '../helpers/poll.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 

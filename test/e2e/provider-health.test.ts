@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { providerHealthKey, type RedisConnection } from '@sendcode/store';
+import { type ApiEvent, eventually, testRedisConnection } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually } from '../helpers/poll.ts';
-import { testRedisConnection } from '../helpers/redis.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 

@@ -1,8 +1,7 @@
 import { type RedisConnection, receiptDueKey, verificationKeys } from '@sendcode/store';
+import { type ApiEvent, eventually, testRedisConnection, types } from '@sendcode/testing';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually, types } from '../helpers/poll.ts';
-import { testRedisConnection } from '../helpers/redis.ts';
 import { vonageJwt, vonageSig } from '../helpers/sign.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 

@@ -1,5 +1,5 @@
+import { type ApiEvent, eventually } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiEvent, eventually } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 /** Distinct purposes made of letters only, so starts do not resume one another. */

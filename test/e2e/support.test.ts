@@ -6,9 +6,8 @@ import {
   REFUSAL_WINDOW_MS,
   type RedisConnection,
 } from '@sendcode/store';
+import { clearOfWindowEdge, eventually, testRedisConnection } from '@sendcode/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clearOfWindowEdge, eventually } from '../helpers/poll.ts';
-import { testRedisConnection } from '../helpers/redis.ts';
 import { settingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 

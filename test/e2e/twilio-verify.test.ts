@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { eventually } from '@sendcode/testing';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 
 /** The real `twilio` client, its Verify domain re-rooted at the gateway, our API key as auth token. */

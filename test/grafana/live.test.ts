@@ -1,7 +1,6 @@
 import { join } from 'node:path';
+import { eventually, freePort } from '@sendcode/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
-import { freePort } from '../helpers/redis-server.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 import { loadDashboards, panelsOf, substitute } from './dashboards.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus.ts';

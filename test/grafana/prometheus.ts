@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../helpers/redis-server.ts';
+import { freePort } from '@sendcode/testing';
 import { INSTALL_HINT } from './tools.ts';
 
 /** One series of an instant query: its labels and its value (NaN is a value too). */

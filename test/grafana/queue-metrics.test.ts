@@ -1,11 +1,10 @@
 import { createLogger } from '@sendcode/runtime';
 import { createDeliveryQueues, createReceiptDue, type DeliveryQueues } from '@sendcode/store';
+import { freePort, testRedis, uniquePrefix } from '@sendcode/testing';
 import { registerQueueMetrics, registerReceiptMetrics } from '@sendcode/workers';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../helpers/redis.ts';
-import { freePort } from '../helpers/redis-server.ts';
 
 const logger = createLogger('test', 'silent');
 

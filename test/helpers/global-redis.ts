@@ -1,5 +1,5 @@
+import { startRedisServer } from '@sendcode/testing';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer } from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

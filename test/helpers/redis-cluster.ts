@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type RedisServer, startRedisServer } from './redis-server.ts';
+import { type RedisServer, startRedisServer } from '@sendcode/testing';
 
 const run = promisify(execFile);
 

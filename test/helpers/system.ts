@@ -9,8 +9,8 @@ import {
   sandboxProviderEnv,
   startSandbox,
 } from '@sendcode/sandbox';
+import { testRedisUrl, uniquePrefix } from '@sendcode/testing';
 import { type RunningWorkers, startWorkers, workersEnv } from '@sendcode/workers';
-import { testRedisUrl, uniquePrefix } from './redis.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
 type Json = any;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis-server.ts';
+import { freePort } from '@sendcode/testing';
 
 const MAIN = fileURLToPath(new URL('../../apps/workers/src/main.ts', import.meta.url));
 

@@ -1,5 +1,5 @@
+import { type RedisServer, startRedisServer } from '@sendcode/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { volumeSettingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
 import { startAll, tallyDeliveries } from '../helpers/tally.ts';

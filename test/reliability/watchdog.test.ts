@@ -1,10 +1,9 @@
 import { createLogger } from '@sendcode/runtime';
 import { createDeliveryQueues, createDeliveryWorker, type DeliveryJob } from '@sendcode/store';
+import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import { Activity, isStuck, startWatchdog } from '@sendcode/workers';
 import type { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/poll.ts';
-import { testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 describe('the liveness watchdog', () => {
   const redis = testRedis();

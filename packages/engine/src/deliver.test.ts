@@ -29,12 +29,11 @@ import {
   type VerificationStore,
   verificationKeys,
 } from '@sendcode/store';
+import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/helpers/poll.ts';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { type EngineConfig, providerHealthConfig } from './config.ts';
 import { createDeliveryProcessor } from './deliver.ts';
 import type { ChannelSet } from './deps.ts';

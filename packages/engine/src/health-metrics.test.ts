@@ -1,10 +1,10 @@
 import { DEFAULT_SETTINGS } from '@sendcode/policy';
 import { createLogger } from '@sendcode/runtime';
 import { createProviderHealth, type ProviderHealth } from '@sendcode/store';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { providerHealthConfig } from './config.ts';
 import { registerProviderHealthMetrics } from './health-metrics.ts';
 

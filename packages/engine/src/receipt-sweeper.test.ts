@@ -1,9 +1,8 @@
 import { createLogger } from '@sendcode/runtime';
 import { createReceiptDue, type DeliveryJob } from '@sendcode/store';
+import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/helpers/poll.ts';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { startReceiptSweeper } from './receipt-sweeper.ts';
 
 const logger = createLogger('test', 'silent');

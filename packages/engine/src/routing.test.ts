@@ -1,9 +1,9 @@
 import { DEFAULT_SETTINGS, type ProviderName } from '@sendcode/policy';
 import { createLogger } from '@sendcode/runtime';
 import { createProviderHealth, type ProviderHealth } from '@sendcode/store';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { providerHealthConfig } from './config.ts';
 import { createProviderRouting } from './routing.ts';
 

@@ -1,6 +1,6 @@
+import { testRedis } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
 import type { AdvanceInput } from './sends.ts';
 import { newVerification, openStore, T0 } from './test-support.ts';

@@ -1,6 +1,6 @@
+import { testRedis } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
 import { newVerification, openStore, RIGHT, T0, WRONG } from './test-support.ts';
 import { createVerificationStore, type VerificationStore } from './verification-store.ts';

@@ -1,6 +1,6 @@
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import {
   type CircuitBreaker,
   type CircuitBreakerConfig,

@@ -1,6 +1,5 @@
+import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/helpers/poll.ts';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { createDeliveryQueues, createDeliveryWorker } from './delivery-queue.ts';
 import { deliveryJobId } from './queues.ts';
 

@@ -1,6 +1,6 @@
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { createIdempotencyStore, type IdempotencyStore, idempotencyKey } from './idempotency.ts';
 import { sleep, T0 } from './test-support.ts';
 

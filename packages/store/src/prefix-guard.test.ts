@@ -1,6 +1,6 @@
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import { createPrefixGuard, type PrefixGuard, type PrefixRule, prefixGuardKeys } from './prefix-guard.ts';
 import { sleep, slotPart, T0 } from './test-support.ts';
 

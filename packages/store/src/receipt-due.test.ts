@@ -1,6 +1,6 @@
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
 import type { DeliveryJob } from './queues.ts';
 import { createReceiptDue, type ReceiptDue, receiptDueKey } from './receipt-due.ts';
 import { T0 } from './test-support.ts';

@@ -1,6 +1,6 @@
+import { uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../../../test/helpers/redis.ts';
 import { verificationKeys } from './keys.ts';
 import { REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
 import { newVerification, openStore, RIGHT, slotPart, T0 } from './test-support.ts';

@@ -1,4 +1,4 @@
-import { testRedis, uniquePrefix } from '../../../test/helpers/redis.ts';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { NewVerification } from './types.ts';
 import { createVerificationStore, type VerificationStoreOptions } from './verification-store.ts';
 

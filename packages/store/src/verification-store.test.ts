@@ -1,6 +1,6 @@
+import { uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../../../test/helpers/redis.ts';
 import { StoreError } from './errors.ts';
 import { verificationKeys } from './keys.ts';
 import { newVerification, openStore, T0 } from './test-support.ts';

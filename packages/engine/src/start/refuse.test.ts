@@ -1,8 +1,8 @@
 import { parseSettings } from '@sendcode/policy';
 import type { DeliveryQueues } from '@sendcode/store';
+import { memoryOfKeys, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryOfKeys, testRedis, uniquePrefix } from '../../../../test/helpers/redis.ts';
 import { startVerification } from './start.ts';
 import { type TestStartOptions, testStartDeps } from './test-deps.ts';
 import type { StartDeps, StartResult } from './types.ts';

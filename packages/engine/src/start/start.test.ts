@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeliveryQueues, VerificationStore } from '@sendcode/store';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testRedis, uniquePrefix } from '../../../../test/helpers/redis.ts';
 import { CREATE_CLAIM_MS } from './admit.ts';
 import { startVerification } from './start.ts';
 import { testStartDeps } from './test-deps.ts';
