@@ -48,7 +48,7 @@ export function createApp(deps: GatewayDeps): Express {
 
 /** Body-parser failures, by the `type` it sets on its errors. */
 const PARSER_ERRORS: Record<string, () => ApiError> = {
-  'entity.parse.failed': () => new ApiError('invalid_json', 'The body is not valid JSON.'),
+  'entity.parse.failed': () => new ApiError('invalid_json'),
   'entity.too.large': () => new ApiError('payload_too_large', 'The body is larger than 16 KB.'),
   'encoding.unsupported': () => new ApiError('unsupported_media_type', 'Send the body as UTF-8 JSON.'),
   'charset.unsupported': () => new ApiError('unsupported_media_type', 'Send the body as UTF-8 JSON.'),
@@ -70,8 +70,7 @@ function errorHandler(deps: GatewayDeps): ErrorRequestHandler {
             },
           )
         : PARSER_ERRORS[parserType]?.();
-    const apiError =
-      known ?? new ApiError('internal', 'Something went wrong on our side; nothing was changed.');
+    const apiError = known ?? new ApiError('internal');
     if (!known || apiError.status >= 500) {
       deps.logger.error({ err: error, method: req.method, route: req.route?.path }, 'request failed');
     }

@@ -52,7 +52,7 @@ export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
       const client = authenticate(req.get('authorization'));
       if (!client) {
         res.set('WWW-Authenticate', 'Bearer');
-        throw new ApiError('unauthorized', 'Missing or invalid API key: send "Authorization: Bearer <key>".');
+        throw new ApiError('unauthorized');
       }
       if (!client.scopes.includes(scope)) {
         throw new ApiError('forbidden', `This API key lacks the "${scope}" scope.`);

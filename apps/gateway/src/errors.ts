@@ -1,46 +1,19 @@
+import { API_ERRORS, type ErrorCode } from '@sendcode/contract';
+
 /**
- * The gateway's one error type. Every code has an HTTP status here, so adding a code without deciding
- * its status does not compile. Codes are part of the API: clients match on them, never rename one.
+ * The gateway's one error type, carrying a code of the contract's table (`@sendcode/contract`
+ * `API_ERRORS`), which gives it its HTTP status and, unless the route says more, its message.
  */
-export const API_ERROR_STATUS = {
-  invalid_json: 400,
-  validation_failed: 400,
-  invalid_destination: 400,
-  channel_mismatch: 400,
-  invalid_code_format: 400,
-  channel_not_in_plan: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  invalid_signature: 403,
-  destination_blocked: 403,
-  webhook_replayed: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  verification_not_pending: 409,
-  idempotency_key_in_use: 409,
-  verification_being_created: 409,
-  payload_too_large: 413,
-  idempotency_key_reused: 422,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  resend_too_soon: 429,
-  max_sends_reached: 429,
-  internal: 500,
-  unavailable: 503,
-} as const satisfies Record<string, number>;
-
-export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
-
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  readonly code: ApiErrorCode;
+  readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
   /** Seconds for the `Retry-After` header of a 429 or 503. */
   readonly retryAfter: number | undefined;
 
   constructor(
-    code: ApiErrorCode,
-    message: string,
+    code: ErrorCode,
+    message: string = API_ERRORS[code].message,
     details?: Record<string, unknown>,
     options?: ErrorOptions & { retryAfterMs?: number },
   ) {
@@ -52,7 +25,7 @@ export class ApiError extends Error {
   }
 
   get status(): number {
-    return API_ERROR_STATUS[this.code];
+    return API_ERRORS[this.code].status;
   }
 
   /** The documented wire shape: `{"error":{"code","message","details"?}}`. */

@@ -5,7 +5,7 @@ import { ApiError } from './errors.ts';
 /** Validates a JSON body with a schema, or throws `validation_failed` listing each issue by field. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   if (req.body === undefined) {
-    throw new ApiError('unsupported_media_type', 'Send a JSON body with "Content-Type: application/json".');
+    throw new ApiError('unsupported_media_type');
   }
   const result = schema.safeParse(req.body);
   if (result.success) return result.data;

@@ -1,3 +1,4 @@
+import { checkByDestinationBody } from '@sendcode/contract';
 import { canonicalDestination, lookupHashes, parseDestination } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import type { RequestHandler } from 'express';
@@ -5,7 +6,6 @@ import type { ApiClient } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from '../validate.ts';
-import { checkByDestinationBody } from '../verifications/schemas.ts';
 import { checkVerification, presentCheck, refusedAfterApproval } from './check.ts';
 
 /** How far back the support index is searched when nothing is pending: the final state's retention. */

@@ -1,3 +1,4 @@
+import { checkBody } from '@sendcode/contract';
 import { hashCode, normalizeCodeInput } from '@sendcode/policy';
 import type { CheckOutcome, VerificationRecord } from '@sendcode/store';
 import type { RequestHandler } from 'express';
@@ -7,7 +8,6 @@ import { ApiError } from '../errors.ts';
 import type { CheckResult } from '../metrics.ts';
 import { parseBody } from '../validate.ts';
 import { ownVerification } from '../verifications/read-cancel.ts';
-import { checkBody } from '../verifications/schemas.ts';
 
 const FORMAT_MESSAGES = {
   empty: 'The code is empty.',
@@ -70,7 +70,7 @@ export async function checkVerification(
   // The key that made the stored hash: the current one, or a previous one during a rotation.
   const key = (record.keyId ? deps.ring.byId(record.keyId) : undefined) ?? deps.ring.current;
   const outcome = await deps.store.check(record.id, hashCode(key.codeHmac, record.id, input.code), now);
-  if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
+  if (!outcome.found) throw new ApiError('not_found');
   count(deps, outcome, now);
   if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
     // The fraud guard's conversion tracking: a confirmed code means real people behind this client's

@@ -40,11 +40,11 @@ export function idempotent(
     const bodyHash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
     const claim = await deps.idempotency.begin(client, key, bodyHash, deps.now(), LOCK_MS);
     if (claim === 'mismatch') {
-      throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
+      throw new ApiError('idempotency_key_reused');
     }
     if (claim === 'in_progress') {
       res.set('Retry-After', '1');
-      throw new ApiError('idempotency_key_in_use', 'A request with this Idempotency-Key is still running.');
+      throw new ApiError('idempotency_key_in_use');
     }
     if (claim !== 'new') {
       res.status(claim.status).set('Idempotent-Replayed', 'true').type('application/json').send(claim.body);

@@ -1,3 +1,4 @@
+import { verificationId } from '@sendcode/contract';
 import {
   canonicalDestination,
   lookupHash,
@@ -9,7 +10,6 @@ import type { IndexKind } from '@sendcode/store';
 import { z } from 'zod';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { verificationId } from '../verifications/schemas.ts';
 
 /** How far back support can look: the timelines' and the index's retention. */
 export const SUPPORT_WINDOW_MS = 7 * 86_400_000;

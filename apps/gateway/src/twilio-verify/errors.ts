@@ -1,7 +1,8 @@
+import type { ErrorCode } from '@sendcode/contract';
 import { isRedisUnavailable } from '@sendcode/store';
 import type { ErrorRequestHandler } from 'express';
 import type { GatewayDeps } from '../deps.ts';
-import { type ApiErrorCode, isApiError } from '../errors.ts';
+import { isApiError } from '../errors.ts';
 
 /** A Twilio error code with the HTTP status Twilio answers it with. */
 interface TwilioCode {
@@ -14,10 +15,10 @@ const MAX_SEND_ATTEMPTS = { code: 60203, status: 429 } as const;
 const NOT_FOUND = { code: 20404, status: 404 } as const;
 
 /**
- * Our error codes as Twilio Verify reports them. A `Record` over every `ApiErrorCode`, so a new native
+ * Our error codes as Twilio Verify reports them. A `Record` over every `ErrorCode`, so a new native
  * code does not compile until it has a Twilio equivalent here.
  */
-export const TWILIO_CODES: Record<ApiErrorCode, TwilioCode> = {
+export const TWILIO_CODES: Record<ErrorCode, TwilioCode> = {
   invalid_json: INVALID_PARAMETER,
   validation_failed: INVALID_PARAMETER,
   invalid_destination: INVALID_PARAMETER,

@@ -1,7 +1,7 @@
+import { API_ERRORS, ERROR_CODES } from '@sendcode/contract';
 import { STATUSES } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import { describe, expect, it } from 'vitest';
-import { API_ERROR_STATUS, type ApiErrorCode } from '../errors.ts';
 import { TWILIO_CODES } from './errors.ts';
 import { fromTwilioSid, presentTwilioVerification, STATUS_TO_TWILIO, toTwilioSid } from './present.ts';
 
@@ -75,9 +75,9 @@ describe('Twilio Verify mapping', () => {
   });
 
   it('gives every native error code a Twilio code, 4xx stays 4xx and 5xx stays 5xx', () => {
-    for (const code of Object.keys(API_ERROR_STATUS) as ApiErrorCode[]) {
+    for (const code of ERROR_CODES) {
       expect(Math.floor(TWILIO_CODES[code].status / 100), code).toBe(
-        Math.floor(API_ERROR_STATUS[code] / 100),
+        Math.floor(API_ERRORS[code].status / 100),
       );
     }
     expect(TWILIO_CODES.invalid_destination).toEqual({ code: 60200, status: 400 });

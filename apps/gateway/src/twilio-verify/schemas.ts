@@ -1,5 +1,5 @@
+import { type CreateVerificationBody, createVerificationBody } from '@sendcode/contract';
 import { z } from 'zod';
-import { type CreateVerificationBody, createVerificationBody } from '../verifications/schemas.ts';
 import { invalidParameter } from './errors.ts';
 
 /**

@@ -1,9 +1,9 @@
+import { verificationId } from '@sendcode/contract';
 import type { RequestHandler } from 'express';
 import type { ApiClient } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { presentVerification } from './present.ts';
-import { verificationId } from './schemas.ts';
 
 /**
  * Loads the verification named in the path for the calling client. Another client's verification is
@@ -38,7 +38,7 @@ export function cancelVerification(deps: GatewayDeps): RequestHandler {
 /** Cancels a pending verification the caller owns, counting the outcome; answers the status after. */
 export async function cancelRecord(deps: GatewayDeps, id: string) {
   const outcome = await deps.store.cancel(id, deps.now());
-  if (!outcome.found) throw new ApiError('not_found', 'No such verification.');
+  if (!outcome.found) throw new ApiError('not_found');
   if (outcome.transitioned && outcome.status !== 'pending') deps.engine.metrics.completed(outcome.status);
   return outcome.status;
 }

@@ -1,7 +1,6 @@
+import { resendBody } from '@sendcode/contract';
 import { resend } from '@sendcode/engine';
-import { CHANNELS } from '@sendcode/policy';
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
 import type { ApiClient } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -15,8 +14,6 @@ export const maxSendsReached = (retryAfterMs: number) =>
   new ApiError('max_sends_reached', 'This code has been sent as many times as allowed.', undefined, {
     retryAfterMs,
   });
-
-export const resendBody = z.strictObject({ channel: z.enum(CHANNELS).optional() });
 
 /**
  * `POST /v1/verifications/{id}/resend`: the same code again, on another channel of the plan if asked.
@@ -57,11 +54,11 @@ export function resendVerification(deps: GatewayDeps): RequestHandler {
           });
         case 'gone':
         case 'superseded':
-          throw new ApiError('not_found', 'No such verification.');
+          throw new ApiError('not_found');
       }
     }
     const updated = await deps.store.get(record.id, deps.now());
-    if (!updated) throw new ApiError('not_found', 'No such verification.');
+    if (!updated) throw new ApiError('not_found');
     res.status(202).json(presentVerification(updated));
   };
 }

@@ -1,3 +1,4 @@
+import type { CreateVerificationBody } from '@sendcode/contract';
 import { type StartResult, startVerification as start } from '@sendcode/engine';
 import type { BlockReason, LimitScope } from '@sendcode/policy';
 import type { ApiClient } from '../auth.ts';
@@ -6,7 +7,6 @@ import { ApiError } from '../errors.ts';
 import type { Answer } from '../protection/idempotency.ts';
 import { presentVerification } from './present.ts';
 import { maxSendsReached, resendTooSoon } from './resend.ts';
-import type { CreateVerificationBody } from './schemas.ts';
 
 /**
  * `POST /v1/verifications` (and `/v2`'s Verifications, translated onto it): the engine starts the

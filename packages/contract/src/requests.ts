@@ -1,9 +1,11 @@
-import { BRAND_MAX_LENGTH, CHANNELS, checkBrand } from '@sendcode/policy';
+import { BRAND_MAX_LENGTH, checkBrand } from '@sendcode/policy';
 import { z } from 'zod';
+import { channel } from './values.ts';
 
 /**
  * Request bodies of the native API. These schemas are the contract: the routes validate with them
- * and nothing else, so what is accepted is exactly what is written here.
+ * and nothing else, so what is accepted is exactly what is written here. The OpenAPI document shows
+ * their input side, and @sendcode/client types its arguments with `z.input` of them.
  */
 
 const destination = z.string().trim().min(3).max(320);
@@ -25,11 +27,12 @@ const BRAND_MESSAGES = {
   looks_like_link: 'must not look like a link, a domain name or an email address',
 } as const;
 
+/** `POST /v1/verifications`. */
 export const createVerificationBody = z.strictObject({
   to: destination,
-  channel: z.enum(CHANNELS).optional(),
+  channel: channel.optional(),
   fallbacks: z
-    .array(z.strictObject({ to: destination, channel: z.enum(CHANNELS).optional() }))
+    .array(z.strictObject({ to: destination, channel: channel.optional() }))
     .max(4)
     .optional(),
   locale: z
@@ -43,8 +46,10 @@ export const createVerificationBody = z.strictObject({
   accountRef: z.string().min(1).max(128).optional(),
   endUserIp: z.union([z.ipv4(), z.ipv6()]).optional(),
 });
+/** A create body as validated (trimmed): what the gateway hands the engine. */
 export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
+/** `POST /v1/verifications/{id}/checks`. */
 export const checkBody = z.strictObject({
   code: z.string().max(64),
 });
@@ -56,5 +61,5 @@ export const checkByDestinationBody = z.strictObject({
   purpose: purpose.optional(),
 });
 
-/** Verification ids as we mint them; anything else is answered 404 without touching Redis. */
-export const verificationId = z.string().regex(/^ver_[0-9a-f]{32}$/);
+/** `POST /v1/verifications/{id}/resend`: the body is optional, `{}` resends on the current channel. */
+export const resendBody = z.strictObject({ channel: channel.optional() });
