@@ -97,7 +97,7 @@ describe('OpenAPI document of the native API', () => {
     expect(document.components.schemas.Error.properties.error.properties.code.enum).toContain('rate_limited');
   });
 
-  it("matches @sendcode/client's hand-written types: same fields, same required ones", () => {
+  it("matches @sendcode/client's types: same fields, same required ones", () => {
     for (const [name, fields] of Object.entries(CLIENT_TYPES)) {
       const schema: JsonSchema = document.components.schemas[name];
       expect(Object.keys(schema.properties).sort(), name).toEqual(Object.keys(fields).sort());

@@ -1,10 +1,10 @@
 import { errorFromResponse, parseJson, SendcodeError } from './errors.ts';
 import type {
   CancelResult,
-  Channel,
   CheckByDestinationRequest,
   CheckResult,
   CreateVerificationRequest,
+  ResendRequest,
   Verification,
 } from './types.ts';
 
@@ -42,7 +42,7 @@ export interface SendcodeClient {
      */
     checkByDestination(request: CheckByDestinationRequest): Promise<CheckResult>;
     /** `POST /v1/verifications/{id}/resend`: the same code again, on `channel` of the plan if given. */
-    resend(id: string, options?: { readonly channel?: Channel }): Promise<Verification>;
+    resend(id: string, options?: ResendRequest): Promise<Verification>;
     /** `POST /v1/verifications/{id}/cancel`. */
     cancel(id: string): Promise<CancelResult>;
   };

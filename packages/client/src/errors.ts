@@ -1,14 +1,22 @@
+import type { ErrorCode } from '@sendcode/contract';
+
 /**
- * What every failed call throws. `code` is the API's snake_case error code (`validation_failed`,
- * `invalid_destination`, `rate_limited`, `resend_too_soon`, `not_found`, `unauthorized`...), or
- * `network_error` when no answer came, or `unexpected_response` when the answer was not the API's
- * error shape. Recognise it with `isSendcodeError` (works across bundled copies of this package).
+ * A `SendcodeError`'s code: one of the API's error codes (the table of `@sendcode/contract`:
+ * `validation_failed`, `invalid_destination`, `rate_limited`, `resend_too_soon`, `not_found`,
+ * `unauthorized`...), or `network_error` when no answer came, or `unexpected_response` when the answer
+ * was not the API's error shape.
+ */
+export type SendcodeErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
+
+/**
+ * What every failed call throws, with the `code` of the answer. Recognise it with `isSendcodeError`
+ * (works across bundled copies of this package).
  */
 export class SendcodeError extends Error {
   override readonly name = 'SendcodeError';
   /** HTTP status; 0 for `network_error`. */
   readonly status: number;
-  readonly code: string;
+  readonly code: SendcodeErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
   /** Seconds to wait before retrying, from `Retry-After` (429 and 503). */
   readonly retryAfter: number | undefined;
@@ -16,7 +24,7 @@ export class SendcodeError extends Error {
   constructor(
     init: {
       status: number;
-      code: string;
+      code: SendcodeErrorCode;
       message: string;
       details?: Record<string, unknown> | undefined;
       retryAfter?: number | undefined;
@@ -45,7 +53,9 @@ export function errorFromResponse(response: Response, text: string): SendcodeErr
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
     return new SendcodeError({
       status: response.status,
-      code: error.code,
+      // Taken at the server's word: codes are only ever added, so a gateway newer than this client
+      // may answer one this union does not list yet (checking would need the table at run time).
+      code: error.code as ErrorCode,
       message: error.message,
       details: isRecord(error.details) ? error.details : undefined,
       retryAfter,

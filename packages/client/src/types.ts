@@ -1,74 +1,43 @@
+import type {
+  cancelResult,
+  channel,
+  checkByDestinationBody,
+  checkResult,
+  createVerificationBody,
+  DeepReadonly,
+  planStep,
+  resendBody,
+  timelineEvent,
+  verificationStatus,
+  verificationView,
+} from '@sendcode/contract';
+import type { z } from 'zod';
+
 /**
- * The native API's request and response shapes, written by hand so this package has no dependencies.
- * They are tested against the live gateway and against the OpenAPI document it serves (which is
- * generated from the gateway's own schemas), so a drift fails a test rather than a caller.
+ * The native API's request and response shapes, derived from the schemas of `@sendcode/contract`
+ * that the gateway validates with and documents in its OpenAPI document, so they cannot drift.
+ * Requests are the schemas' input side (`z.input`: what a caller may send), answers their output.
+ * Imported by type only: at run time this package loads neither zod nor the contract. Read-only all
+ * the way down: answers are not for editing, and requests accept `as const` literals.
  */
 
 /** How a code travels. */
-export type Channel = 'sms' | 'voice' | 'email';
+export type Channel = z.output<typeof channel>;
 
 /** A verification's life: `pending` until it is approved, expires, locks, is canceled or fails. */
-export type VerificationStatus = 'pending' | 'approved' | 'expired' | 'locked' | 'canceled' | 'failed';
+export type VerificationStatus = z.output<typeof verificationStatus>;
 
 /** One step of the delivery plan; `to` is masked in every answer. */
-export interface PlanStep {
-  readonly channel: Channel;
-  readonly to: string;
-}
+export type PlanStep = DeepReadonly<z.output<typeof planStep>>;
 
 /** Body of `POST /v1/verifications`. */
-export interface CreateVerificationRequest {
-  /** E.164 phone number (`+819012345678`) or email address. */
-  readonly to: string;
-  /** Default: email for addresses, sms for phones. */
-  readonly channel?: Channel;
-  /** Where to fail over to (explicit opt-in), in order. At most 4. */
-  readonly fallbacks?: readonly { readonly to: string; readonly channel?: Channel }[];
-  /** BCP 47 tag, e.g. `ja`, `en-GB`. */
-  readonly locale?: string;
-  readonly brand?: string;
-  /** Lower-case snake_case; default `sign_in`. */
-  readonly purpose?: string;
-  /** 4-10, default 6. */
-  readonly codeLength?: number;
-  /** 60-86400, default 600. */
-  readonly ttlSeconds?: number;
-  readonly accountRef?: string;
-  readonly endUserIp?: string;
-}
+export type CreateVerificationRequest = DeepReadonly<z.input<typeof createVerificationBody>>;
 
 /** One event of a verification's masked timeline. */
-export interface TimelineEvent {
-  readonly type: string;
-  /** ISO 8601. */
-  readonly at: string;
-  readonly channel?: Channel;
-  readonly provider?: string;
-  readonly to?: string;
-  readonly [field: string]: unknown;
-}
+export type TimelineEvent = DeepReadonly<z.output<typeof timelineEvent>>;
 
 /** A verification as the API shows it: destinations masked, never the code. */
-export interface Verification {
-  /** `ver_` + 32 hex digits. */
-  readonly id: string;
-  readonly status: VerificationStatus;
-  /** Channel of the latest send. */
-  readonly channel: Channel;
-  /** Masked destination of the latest send. */
-  readonly to: string;
-  readonly plan: readonly PlanStep[];
-  readonly purpose: string;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly remainingAttempts: number;
-  readonly sends: number;
-  /** On create: e.g. `carrier_mail_domain`. */
-  readonly warnings?: readonly string[];
-  /** On get. */
-  readonly timeline?: readonly TimelineEvent[];
-}
+export type Verification = DeepReadonly<z.output<typeof verificationView>>;
 
 /**
  * Answer of a check, by id or by destination. A wrong code is `valid: false`, not an error, while the
@@ -77,23 +46,13 @@ export interface Verification {
  * up, throws instead: `verification_not_pending` (409, `details.remainingAttempts`) by id, `not_found`
  * (404) by destination. So `status: 'approved'` always means the code was right.
  */
-export interface CheckResult {
-  readonly id: string;
-  readonly valid: boolean;
-  readonly status: VerificationStatus;
-  readonly remainingAttempts: number;
-}
+export type CheckResult = DeepReadonly<z.output<typeof checkResult>>;
 
 /** Body of `POST /v1/verifications/check`. */
-export interface CheckByDestinationRequest {
-  readonly to: string;
-  readonly code: string;
-  /** Default `sign_in`. */
-  readonly purpose?: string;
-}
+export type CheckByDestinationRequest = DeepReadonly<z.input<typeof checkByDestinationBody>>;
+
+/** Body of `POST /v1/verifications/{id}/resend`: the channel of the plan to send on, if not the current. */
+export type ResendRequest = DeepReadonly<z.input<typeof resendBody>>;
 
 /** Answer of a cancel: the status after it (a final verification is left as it was). */
-export interface CancelResult {
-  readonly id: string;
-  readonly status: VerificationStatus;
-}
+export type CancelResult = DeepReadonly<z.output<typeof cancelResult>>;

@@ -6,6 +6,8 @@
  * zod nor this package at run time. The Twilio Verify-compatible /v2 API is Twilio's contract, not
  * ours: it stays in the gateway, translated onto these bodies.
  */
+/** For types derived from these schemas, read-only all the way down (as @sendcode/client does). */
+export type { DeepReadonly } from '@sendcode/policy';
 export { API_ERRORS, ERROR_CODES, type ErrorCode, errorBody } from './errors.ts';
 export {
   type CreateVerificationBody,

@@ -29,19 +29,26 @@ const BRAND_MESSAGES = {
 
 /** `POST /v1/verifications`. */
 export const createVerificationBody = z.strictObject({
+  /** E.164 phone number (`+819012345678`) or email address. */
   to: destination,
+  /** Default: email for addresses, sms for phones. */
   channel: channel.optional(),
+  /** Where to fail over to (explicit opt-in), in order. At most 4. */
   fallbacks: z
     .array(z.strictObject({ to: destination, channel: channel.optional() }))
     .max(4)
     .optional(),
+  /** BCP 47 tag, e.g. `ja`, `en-GB`. */
   locale: z
     .string()
     .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "ja" or "en-GB"')
     .optional(),
   brand: brand.optional(),
+  /** Lower-case snake_case; default `sign_in`. */
   purpose: purpose.optional(),
+  /** 4-10, default 6. */
   codeLength: z.number().int().min(4).max(10).optional(),
+  /** 60-86400, default 600. */
   ttlSeconds: z.number().int().min(60).max(86_400).optional(),
   accountRef: z.string().min(1).max(128).optional(),
   endUserIp: z.union([z.ipv4(), z.ipv6()]).optional(),
@@ -58,6 +65,7 @@ export const checkBody = z.strictObject({
 export const checkByDestinationBody = z.strictObject({
   to: destination,
   code: z.string().max(64),
+  /** Default `sign_in`. */
   purpose: purpose.optional(),
 });
 

@@ -15,10 +15,14 @@ const timestamp = z.iso.datetime();
 export const timelineEvent = z.looseObject({
   type: z.string(),
   at: timestamp,
+  channel: channel.optional(),
+  provider: z.string().optional(),
+  to: z.string().optional().meta({ description: 'masked' }),
 });
 
 /** A verification: create, get, resend. Destinations masked, never the code. */
 export const verificationView = z.object({
+  /** `ver_` + 32 hex digits. */
   id: verificationId,
   status: verificationStatus,
   channel: channel.meta({ description: 'Channel of the latest send.' }),

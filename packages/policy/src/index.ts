@@ -112,6 +112,7 @@ export type {
   ClientSettings,
   ClientTemplates,
   ConversionRule,
+  DeepReadonly,
   Limits,
   PrefixWindow,
   ProviderHealthRules,

@@ -2,7 +2,8 @@
 import type { z } from 'zod';
 import type { settingsSchema } from './schema.ts';
 
-type DeepReadonly<T> = T extends readonly (infer U)[]
+/** `T` read-only all the way down, arrays included: for types derived from a zod schema. */
+export type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
