@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  * workers to it through `REDIS_URL=redis+cluster://…`.
  */
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript source (the `source` export condition), not to
+  // dist/; the rest are Vite's default server conditions.
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
   test: {
     include: ['test/e2e/**/*.test.ts', 'test/cluster/**/*.test.ts'],
     globalSetup: ['test/helpers/global-redis-cluster.ts'],

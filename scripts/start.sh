@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 if [ -z "${REDIS_URL:-}" ]; then bash scripts/ensure-redis.sh; fi
-exec node --import tsx scripts/start.ts
+exec node --conditions=source --import tsx scripts/start.ts

@@ -61,7 +61,7 @@ function run(name: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildPr
   return child;
 }
 
-const tsx = (entry: string) => [process.execPath, '--import', 'tsx', resolve(entry)];
+const tsx = (entry: string) => [process.execPath, '--conditions=source', '--import', 'tsx', resolve(entry)];
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -24,6 +24,7 @@ export function spawnTsx(name: string, entry: string, env: NodeJS.ProcessEnv, pr
   if (profile) mkdirSync(profDir, { recursive: true });
   const args = [
     ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
+    '--conditions=source',
     '--import',
     'tsx',
     `${ROOT}${entry}`,

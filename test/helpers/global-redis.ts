@@ -1,4 +1,4 @@
-import { startRedisServer } from '@sendcode/testing';
+import { startRedisServer } from '../../packages/testing/src/redis-server.ts';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {

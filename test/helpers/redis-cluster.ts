@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type RedisServer, startRedisServer } from '@sendcode/testing';
+import { type RedisServer, startRedisServer } from '../../packages/testing/src/redis-server.ts';
 
 const run = promisify(execFile);
 

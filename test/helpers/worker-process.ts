@@ -14,7 +14,7 @@ export interface WorkerProcess {
 /** Spawns `apps/workers/src/main.ts` with `env` and resolves once its /healthz answers. */
 export async function spawnWorkers(env: Readonly<Record<string, string>>): Promise<WorkerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     env: { ...process.env, ...env, WORKERS_METRICS_PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

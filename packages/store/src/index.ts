@@ -73,6 +73,13 @@ export {
 } from './provider-health.ts';
 export * from './queues.ts';
 export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
+export {
+  checkRedis,
+  checkRedisServers,
+  MIN_REDIS_VERSION,
+  type RedisFinding,
+  type RedisFindingCode,
+} from './redis-checks.ts';
 export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
 export { createSendWatch, type SendWatch, type SendWatchOptions, sendWatchKey } from './send-watch.ts';
 export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';

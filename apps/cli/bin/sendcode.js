@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The built command (npm run build first): sendcode gateway | workers | sandbox | doctor.
+import '../dist/main.js';

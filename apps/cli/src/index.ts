@@ -1,0 +1,1 @@
+export { type DoctorFinding, diagnose, doctor } from './doctor.ts';
