@@ -1,3 +1,4 @@
+import type { LimitScope } from '@sendcode/policy';
 import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,7 +235,7 @@ describe('refund', () => {
   it('takes a start back: its token leaves every log and the pending entry goes', async () => {
     const client = 'refund';
     const destination: LimitRule = { scope: 'destination', key: 'h-f', limit: 1, windowMs: MINUTE };
-    const rules = [destination, { scope: 'ip', key: '192.0.2.9', limit: 10, windowMs: MINUTE }];
+    const rules: LimitRule[] = [destination, { scope: 'ip', key: '192.0.2.9', limit: 10, windowMs: MINUTE }];
     const input = start({ client, rules, id: 'ver_f' });
     await admission.admit(input);
     await admission.refund(input);
@@ -276,7 +277,8 @@ describe('keys', () => {
     const bad: Partial<AdmitInput>[] = [
       { client: 'a{b}' },
       { client: '' },
-      { rules: [{ ...rule, scope: 'i:p' }] },
+      // A caller outside TypeScript could pass any string: the key is still checked.
+      { rules: [{ ...rule, scope: 'i:p' as LimitScope }] },
       { rules: [{ ...rule, limit: 0 }] },
       { rules: [{ ...rule, windowMs: 1.5 }] },
       { rules: [{ ...rule, key: '' }] },

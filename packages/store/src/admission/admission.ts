@@ -1,3 +1,4 @@
+import type { LimitScope } from '@sendcode/policy';
 import { hashTag, keySegment, nonEmpty, positiveInteger, timestamp } from '../core/args.ts';
 import type { RedisConnection } from '../core/connection.ts';
 import { malformed } from '../core/errors.ts';
@@ -64,8 +65,8 @@ export interface Admission {
  * scope and key with different windows (5 per 10 min and 10 per day) keep separate logs.
  */
 export interface LimitRule {
-  /** What is limited, e.g. 'destination', 'account', 'ip', 'client'; also the scope a refusal names. No ':'. */
-  readonly scope: string;
+  /** What is limited ('destination', 'account', 'ip', 'client'...); also the scope a refusal names. */
+  readonly scope: LimitScope;
   /** Whose starts are counted: a lookup hash, an IP, an accountRef hash, 'all'... Never a clear destination. */
   readonly key: string;
   readonly limit: number;
@@ -120,7 +121,7 @@ export type AdmitOutcome =
   /** `rule` (the first full one, whose scope is `scope`) refused; retry after `retryAfterMs` (≥ 1). */
   | {
       readonly result: 'limited';
-      readonly scope: string;
+      readonly scope: LimitScope;
       readonly rule: LimitRule;
       readonly retryAfterMs: number;
     };
