@@ -54,7 +54,8 @@ const PARSER_ERRORS: Record<string, () => ApiError> = {
   'charset.unsupported': () => new ApiError('unsupported_media_type', 'Send the body as UTF-8 JSON.'),
 };
 
-function errorHandler(deps: GatewayDeps): ErrorRequestHandler {
+/** The gateway's error answer: an `ApiError`'s code and status, 503 when Redis is down, else a logged 500. */
+export function errorHandler(deps: Pick<GatewayDeps, 'logger'>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const parserType =
       typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { GatewayDeps } from './deps.ts';
 
 /** `/healthz` (process is up), `/readyz` (Redis answers) and `/metrics`; no authentication. */
-export function health(deps: GatewayDeps): Router {
+export function health(deps: Pick<GatewayDeps, 'ping' | 'registry'>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

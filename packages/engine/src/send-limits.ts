@@ -40,7 +40,7 @@ export async function chargeSend(
     nowMs: now,
   });
   if (outcome.result === 'charged') return { ok: true };
-  const scope = outcome.scope as LimitScope;
+  const scope = outcome.scope;
   const target = record.planMasked[step];
   await deps.store.markSendFailed(record.id, send, now);
   await deps.store.appendEvent(record.id, {

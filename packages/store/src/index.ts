@@ -18,14 +18,14 @@ export {
   pendingKey,
   type RefundInput,
   rateLimitKey,
-} from './admission.ts';
+} from './admission/admission.ts';
 export {
   type AuditEntry,
   type AuditLog,
   type AuditLogOptions,
   auditLogKey,
   createAuditLog,
-} from './audit.ts';
+} from './audit/audit.ts';
 export {
   CIRCUIT_STATES,
   type CircuitBreaker,
@@ -36,22 +36,30 @@ export {
   circuitBreakerKey,
   createCircuitBreaker,
   DEFAULT_CIRCUIT_BREAKER_CONFIG,
-} from './circuit-breaker.ts';
+} from './circuit-breaker/circuit-breaker.ts';
 export {
   type ConnectionOptions,
   createRedisConnection,
   type RedisConnection,
-} from './connection.ts';
-export * from './delivery-queue.ts';
-export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.ts';
+} from './core/connection.ts';
+export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './core/errors.ts';
+export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './core/keys.ts';
+export {
+  checkRedis,
+  checkRedisServers,
+  MIN_REDIS_VERSION,
+  type RedisFinding,
+  type RedisFindingCode,
+} from './core/redis-checks.ts';
+export * from './core/types.ts';
+export { isRedisUnavailable } from './core/unavailable.ts';
 export {
   createIdempotencyStore,
   type IdempotencyBegin,
   type IdempotencyStore,
   type IdempotencyStoreOptions,
   idempotencyKey,
-} from './idempotency.ts';
-export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './keys.ts';
+} from './idempotency/idempotency.ts';
 export {
   createPrefixGuard,
   type PrefixBlock,
@@ -62,7 +70,7 @@ export {
   type PrefixRule,
   type PrefixStartOutcome,
   prefixGuardKeys,
-} from './prefix-guard.ts';
+} from './prefix-guard/prefix-guard.ts';
 export {
   createProviderHealth,
   type HealthOutcome,
@@ -70,31 +78,39 @@ export {
   type ProviderHealth,
   type ProviderHealthOptions,
   providerHealthKey,
-} from './provider-health.ts';
-export * from './queues.ts';
-export { createReceiptDue, type ReceiptDue, type ReceiptDueOptions, receiptDueKey } from './receipt-due.ts';
+} from './provider-health/provider-health.ts';
+export * from './queues/delivery-queue.ts';
+export * from './queues/queues.ts';
 export {
-  checkRedis,
-  checkRedisServers,
-  MIN_REDIS_VERSION,
-  type RedisFinding,
-  type RedisFindingCode,
-} from './redis-checks.ts';
-export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
-export { createSendWatch, type SendWatch, type SendWatchOptions, sendWatchKey } from './send-watch.ts';
-export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends.ts';
-export { createSpendLedger, type SpendLedger, type SpendLedgerOptions, spendDay, spendKey } from './spend.ts';
+  createReceiptDue,
+  type ReceiptDue,
+  type ReceiptDueOptions,
+  receiptDueKey,
+} from './receipt-due/receipt-due.ts';
+export { DEFAULT_REFUSAL_QUOTA, REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal/refusal.ts';
+export {
+  createSendWatch,
+  type SendWatch,
+  type SendWatchOptions,
+  sendWatchKey,
+} from './send-watch/send-watch.ts';
+export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends/sends.ts';
+export {
+  createSpendLedger,
+  type SpendLedger,
+  type SpendLedgerOptions,
+  spendDay,
+  spendKey,
+} from './spend/spend.ts';
 export {
   createSupportIndex,
   type IndexKind,
   type SupportIndex,
   type SupportIndexOptions,
   supportIndexKey,
-} from './support-index.ts';
-export * from './types.ts';
-export { isRedisUnavailable } from './unavailable.ts';
+} from './support-index/support-index.ts';
 export {
   createVerificationStore,
   type VerificationStore,
   type VerificationStoreOptions,
-} from './verification-store.ts';
+} from './verification/verification-store.ts';

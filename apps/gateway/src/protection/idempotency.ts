@@ -21,7 +21,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * requests are not kept: the client may retry them with the same key.
  */
 export function idempotent(
-  deps: GatewayDeps,
+  deps: Pick<GatewayDeps, 'idempotency' | 'now'>,
   handler: (req: Request, res: Response) => Promise<Answer>,
 ): RequestHandler {
   return async (req, res) => {

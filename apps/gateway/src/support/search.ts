@@ -37,8 +37,11 @@ export interface SearchResult {
   readonly knownWarnings: readonly Warning[];
 }
 
+/** What a search reads. */
+export type SearchDeps = Pick<GatewayDeps, 'now' | 'store' | 'ring' | 'supportIndex'>;
+
 /** Finds verification ids of the last 7 days through the keyed-hash index (every key on the ring). */
-export async function searchVerifications(deps: GatewayDeps, query: SupportQuery): Promise<SearchResult> {
+export async function searchVerifications(deps: SearchDeps, query: SupportQuery): Promise<SearchResult> {
   const since = deps.now() - SUPPORT_WINDOW_MS;
   if (query.id !== undefined) {
     const valid = verificationId.safeParse(query.id);
@@ -73,7 +76,7 @@ export async function searchVerifications(deps: GatewayDeps, query: SupportQuery
   };
 }
 
-function find(deps: GatewayDeps, kind: IndexKind, hashes: readonly string[], since: number) {
+function find(deps: SearchDeps, kind: IndexKind, hashes: readonly string[], since: number) {
   return deps.supportIndex.find(
     hashes.map((hash) => ({ kind, hash })),
     since,
@@ -82,6 +85,6 @@ function find(deps: GatewayDeps, kind: IndexKind, hashes: readonly string[], sin
 }
 
 /** The audit log's keyed hash of a query: comparable, never readable back. */
-export function auditHash(deps: GatewayDeps, result: SearchResult): string {
+export function auditHash(deps: Pick<GatewayDeps, 'ring'>, result: SearchResult): string {
   return lookupHash(deps.ring.current.lookup, `audit:${result.kind}:${result.normalised}`);
 }

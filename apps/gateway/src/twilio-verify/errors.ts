@@ -75,7 +75,7 @@ export const notFound = (path: string) =>
  * Answers errors in Twilio's shape, `{ code, message, more_info, status }`, which the `twilio` client
  * turns into a `RestException` carrying `code` and `status`. 429s keep our `Retry-After`.
  */
-export function twilioErrorHandler(deps: GatewayDeps): ErrorRequestHandler {
+export function twilioErrorHandler(deps: Pick<GatewayDeps, 'logger'>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let answer: { code: number; status: number; message: string };
     if (error instanceof TwilioVerifyError) {

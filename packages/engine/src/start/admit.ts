@@ -53,7 +53,7 @@ export async function admitStart(
     });
     if (outcome.result === 'admitted') return outcome;
     if (outcome.result === 'limited') {
-      return { result: 'limited', scope: outcome.scope as LimitScope, retryAfterMs: outcome.retryAfterMs };
+      return { result: 'limited', scope: outcome.scope, retryAfterMs: outcome.retryAfterMs };
     }
     const existing = await created(deps, outcome.id);
     if (existing === null) return { result: 'being_created' };

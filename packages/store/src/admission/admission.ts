@@ -1,0 +1,230 @@
+import type { LimitScope } from '@sendcode/policy';
+import { hashTag, keySegment, nonEmpty, positiveInteger, timestamp } from '../core/args.ts';
+import type { RedisConnection } from '../core/connection.ts';
+import { malformed } from '../core/errors.ts';
+import { DEFAULT_PREFIX } from '../core/keys.ts';
+import { loadScripts, scriptRunner } from '../core/scripts.ts';
+
+const SCRIPTS = loadScripts(import.meta.url, ['admit', 'admitRefund', 'chargeSend', 'pendingConfirm']);
+
+/**
+ * Admission of verification starts: per-client rate limits and the "resume instead of duplicate"
+ * pending index, decided together by one Lua script (`admit.lua`), so concurrent gateways can
+ * neither pass a limit nor create two verifications for one destination and purpose.
+ *
+ * Limits are sliding-window logs: one ZSET per rule, one member per admitted start. Every key lives
+ * in the client's Redis Cluster slot (hash tag `{client}`), so limits are per API client: the same
+ * destination used by two clients counts once for each (the prefix guard is the cross-client defence).
+ * The store never sees a clear destination: rules and the pending index are keyed by the caller's
+ * keyed hashes (`lookupHash`), IPs or other opaque keys.
+ */
+export interface Admission {
+  /**
+   * One start of `client`. If the pending index for (lookupHash, purpose) names a verification other
+   * than `pending.ignoreId`, answers `{ result: 'resume', id }` and consumes nothing. Otherwise checks
+   * every rule (dropping entries older than its window); if one is full it answers
+   * `{ result: 'limited', scope, rule, retryAfterMs }` for the first full rule in the order given
+   * (`retryAfterMs`: until enough of its entries leave the window) and consumes nothing. Else it adds
+   * `token` to every rule's log, points the pending index at `pending.id` for `pending.ttlMs` and
+   * answers `{ result: 'admitted' }`. `token` must be unique per start (a repeated token counts once).
+   */
+  admit(input: AdmitInput): Promise<AdmitOutcome>;
+  /**
+   * Takes a start back (the create that followed it failed): removes `token` from every rule's log,
+   * and the pending index entry if it still names `pending.id`. Idempotent.
+   */
+  refund(input: RefundInput): Promise<void>;
+  /**
+   * Makes the pending index entry last `ttlMs` once its verification exists, while it still names
+   * `id`. `admit` claims it only for the `ttlMs` it was given: a start passes a short claim, so a
+   * gateway that dies before creating the verification does not hold the destination for long.
+   */
+  confirmPending(
+    client: string,
+    lookupHash: string,
+    purpose: string,
+    id: string,
+    ttlMs: number,
+  ): Promise<void>;
+  /**
+   * Counts one send against `rules` (a destination's windows), all or nothing: `charged` when every
+   * rule had room or `token` was counted before (retries and repeated calls count once); otherwise
+   * `limited` for the first full rule, counting nothing. See `chargeSend.lua`.
+   */
+  chargeSend(input: ChargeInput): Promise<ChargeOutcome>;
+  /**
+   * The verification id the pending index names for (client, lookupHash, purpose), or null. It may
+   * name one that has become final (the entry lives for the verification's lifetime unless cleared):
+   * callers load the record and look at its status.
+   */
+  pendingId(client: string, lookupHash: string, purpose: string): Promise<string | null>;
+}
+
+/**
+ * One rate limit: at most `limit` starts in any `windowMs`, counted per (scope, key). Rules of the same
+ * scope and key with different windows (5 per 10 min and 10 per day) keep separate logs.
+ */
+export interface LimitRule {
+  /** What is limited ('destination', 'account', 'ip', 'client'...); also the scope a refusal names. */
+  readonly scope: LimitScope;
+  /** Whose starts are counted: a lookup hash, an IP, an accountRef hash, 'all'... Never a clear destination. */
+  readonly key: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Input of `Admission.admit`. */
+export interface AdmitInput {
+  readonly client: string;
+  readonly rules: readonly LimitRule[];
+  readonly pending: {
+    /** Keyed hash of the destination. No ':'. */
+    readonly lookupHash: string;
+    readonly purpose: string;
+    /** Id of the verification this start will create. */
+    readonly id: string;
+    /** How long the index names it: the verification's lifetime. */
+    readonly ttlMs: number;
+    /** A verification the caller knows is over: the index naming it does not make this start a resume. */
+    readonly ignoreId?: string;
+  };
+  /** Unique per start: the member added to each rule's log, and what `refund` removes. */
+  readonly token: string;
+  readonly nowMs: number;
+}
+
+/** Input of `Admission.chargeSend`. */
+export interface ChargeInput {
+  readonly client: string;
+  readonly rules: readonly LimitRule[];
+  /** Unique per verification and send number. */
+  readonly token: string;
+  readonly nowMs: number;
+}
+
+/** What `chargeSend` decided. */
+export type ChargeOutcome = { readonly result: 'charged' } | Extract<AdmitOutcome, { result: 'limited' }>;
+
+/** Input of `Admission.refund`: the same client, rules, pending entry and token as the admit. */
+export interface RefundInput {
+  readonly client: string;
+  readonly rules: readonly LimitRule[];
+  readonly pending: { readonly lookupHash: string; readonly purpose: string; readonly id: string };
+  readonly token: string;
+}
+
+/** What `admit` decided. Only 'admitted' wrote anything. */
+export type AdmitOutcome =
+  | { readonly result: 'admitted' }
+  /** A verification for this destination and purpose is pending: resend it rather than create one. */
+  | { readonly result: 'resume'; readonly id: string }
+  /** `rule` (the first full one, whose scope is `scope`) refused; retry after `retryAfterMs` (≥ 1). */
+  | {
+      readonly result: 'limited';
+      readonly scope: LimitScope;
+      readonly rule: LimitRule;
+      readonly retryAfterMs: number;
+    };
+
+/** Options of `createAdmission`. */
+export interface AdmissionOptions {
+  /** A connection the caller owns (and closes). */
+  readonly redis: RedisConnection;
+  /** Key prefix; default `sc`. */
+  readonly prefix?: string;
+}
+
+/** Sliding-window log of one rule: `${prefix}:rl:{${client}}:${scope}:${windowMs}:${key}`, a ZSET. */
+export function rateLimitKey(prefix: string, client: string, rule: LimitRule): string {
+  const scope = keySegment('rule.scope', rule.scope);
+  const windowMs = positiveInteger('rule.windowMs', rule.windowMs);
+  return `${prefix}:rl:{${hashTag('client', client)}}:${scope}:${windowMs}:${nonEmpty('rule.key', rule.key)}`;
+}
+
+/** Pending index entry: `${prefix}:pending:{${client}}:${lookupHash}:${purpose}`, a string (verification id). */
+export function pendingKey(prefix: string, client: string, lookupHash: string, purpose: string): string {
+  const hash = keySegment('lookupHash', lookupHash);
+  return `${prefix}:pending:{${hashTag('client', client)}}:${hash}:${nonEmpty('purpose', purpose)}`;
+}
+
+/**
+ * Parses the admit and chargeSend scripts' replies (see `admit.lua`, `chargeSend.lua`);
+ * throws `malformed_reply` on anything else.
+ */
+function parseAdmitReply(
+  reply: unknown,
+  rules: readonly LimitRule[],
+  script = 'admit',
+): AdmitOutcome | ChargeOutcome {
+  if (!Array.isArray(reply)) throw malformed(script);
+  const [result, first, second]: unknown[] = reply;
+  if ((result === 'admitted' || result === 'charged') && reply.length === 1) return { result };
+  if (result === 'resume' && reply.length === 2 && typeof first === 'string' && first !== '') {
+    return { result, id: first };
+  }
+  if (result === 'limited' && reply.length === 3 && typeof first === 'number') {
+    const rule = rules[first - 1];
+    if (rule !== undefined && typeof second === 'number' && Number.isSafeInteger(second) && second > 0) {
+      return { result, scope: rule.scope, rule, retryAfterMs: second };
+    }
+  }
+  throw malformed(script);
+}
+
+/** Builds the admission over `options.redis`. Every method throws `invalid_argument` on bad input. */
+export function createAdmission(options: AdmissionOptions): Admission {
+  const { redis, prefix = DEFAULT_PREFIX } = options;
+  const run = scriptRunner(redis, SCRIPTS);
+  const keysOf = (client: string, rules: readonly LimitRule[], lookupHash: string, purpose: string) => [
+    pendingKey(prefix, client, lookupHash, purpose),
+    ...rules.map((rule) => rateLimitKey(prefix, client, rule)),
+  ];
+
+  return {
+    async admit({ client, rules, pending, token, nowMs }) {
+      const keys = keysOf(client, rules, pending.lookupHash, pending.purpose);
+      const args = [
+        timestamp(nowMs),
+        nonEmpty('token', token),
+        nonEmpty('pending.id', pending.id),
+        positiveInteger('pending.ttlMs', pending.ttlMs),
+        pending.ignoreId ?? '',
+        ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
+      ];
+      const outcome = parseAdmitReply(await run('admit', keys, args), rules);
+      if (outcome.result === 'charged') throw malformed('admit');
+      return outcome;
+    },
+
+    async confirmPending(client, lookupHash, purpose, id, ttlMs) {
+      await run(
+        'pendingConfirm',
+        [pendingKey(prefix, client, lookupHash, purpose)],
+        [nonEmpty('id', id), positiveInteger('ttlMs', ttlMs)],
+      );
+    },
+
+    async chargeSend({ client, rules, token, nowMs }) {
+      if (rules.length === 0) return { result: 'charged' };
+      const keys = rules.map((rule) => rateLimitKey(prefix, client, rule));
+      const args = [
+        timestamp(nowMs),
+        nonEmpty('token', token),
+        ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
+      ];
+      const outcome = parseAdmitReply(await run('chargeSend', keys, args), rules, 'chargeSend');
+      if (outcome.result !== 'charged' && outcome.result !== 'limited') throw malformed('chargeSend');
+      return outcome;
+    },
+
+    async refund({ client, rules, pending, token }) {
+      const keys = keysOf(client, rules, pending.lookupHash, pending.purpose);
+      await run('admitRefund', keys, [nonEmpty('pending.id', pending.id), nonEmpty('token', token)]);
+    },
+
+    async pendingId(client, lookupHash, purpose) {
+      const id = await redis.get(pendingKey(prefix, client, lookupHash, purpose));
+      return id === '' ? null : id;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+--[[
+  A provider's delivery receipt for one send. Only an accepted send changes: to delivered or
+  undelivered, with the receipt time, and an event of the same name (step, channel, provider and the
+  caller's detail, which gains `send`). When a provider message id is given it must be the send's.
+
+  `current` tells the caller whether to act on the receipt (an undelivered one means fail over): the
+  send is the verification's latest and the verification is still pending and unexpired.
+
+  Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
+
+  Input:
+    KEYS[1] verification hash
+    KEYS[2] timeline list
+    KEYS[3] sends document
+
+    ARGV[1] send number
+    ARGV[2] 'delivered' | 'undelivered'
+    ARGV[3] now, epoch ms
+    ARGV[4] provider message id from the receipt, or ''
+    ARGV[5] JSON object of event detail, or ''
+    ARGV[6] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
+
+  Output:
+    { 'recorded', current (0|1), the send after, as its JSON array (lua-includes/sends) }
+    { 'unknown' }    no such verification or send
+    { 'mismatch' }   the message id is not the send's, nothing written
+    { 'duplicate' }  the send is not accepted (already has an outcome, or is still queued), nothing written
+]]
+local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
+local sendField, outcome, now, messageId, detailJson, timelineRetention =
+  ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+
+--- @include "../lua-includes/rows"
+--- @include "../lua-includes/pushEvent"
+--- @include "../lua-includes/sends"
+
+local fields = redis.call('HMGET', recordKey, 'status', 'sends', 'expiresAt')
+if not fields[1] then
+  return { 'unknown' }
+end
+local doc = loadSends(sendsKey)
+local send = doc and getSend(doc, tonumber(sendField))
+if not send then
+  return { 'unknown' }
+end
+if messageId ~= '' and send.providerMessageId and send.providerMessageId ~= messageId then
+  return { 'mismatch' }
+end
+if send.status ~= 'accepted' then
+  return { 'duplicate' }
+end
+
+send.status = outcome
+send.receiptAt = now
+putSend(doc, send)
+saveSends(sendsKey, doc)
+
+local detail = {}
+if detailJson ~= '' then
+  detail = cjson.decode(detailJson)
+end
+detail.send = send.send
+pushEvent(timelineKey, timelineRetention, now, outcome,
+  { step = send.step, channel = send.channel, provider = send.provider, detail = detail })
+
+local current = send.send == tonumber(fields[2]) and fields[1] == 'pending' and now < (tonumber(fields[3]) or 0)
+return { 'recorded', current and 1 or 0, cjson.encode(doc.sends[send.send]) }

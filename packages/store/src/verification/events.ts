@@ -1,0 +1,79 @@
+import { StoreError } from '../core/errors.ts';
+import type { TimelineEvent } from '../core/types.ts';
+import {
+  fromRow,
+  isChannel,
+  isDetailValue,
+  isEventType,
+  isPlainObject,
+  isProvider,
+  parseStored,
+} from '../core/values.ts';
+
+/**
+ * Timeline events as stored: one list entry per event, the JSON array of its fields in `EVENT_FIELDS`
+ * order (null where unset, trailing nulls left out), written only by the scripts
+ * (`lua-includes/pushEvent.lua`); entries written before are JSON objects, and read as well. Callers'
+ * events go to the scripts as JSON objects encoded here, picking the known fields only so nothing
+ * else (a code, a clear destination) rides along on an object with extra properties.
+ */
+
+const EVENT_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
+
+type Detail = NonNullable<TimelineEvent['detail']>;
+
+/** JSON of a caller's event, as the scripts take it. Throws `invalid_argument` on a value that would not read back. */
+export function encodeEvent(event: TimelineEvent): string {
+  if (!Number.isSafeInteger(event.at))
+    throw new StoreError('invalid_argument', 'event.at must be an integer');
+  if (event.step !== undefined && !Number.isSafeInteger(event.step)) {
+    throw new StoreError('invalid_argument', 'event.step must be an integer');
+  }
+  if (event.detail !== undefined && !Object.values(event.detail).every(isDetailValue)) {
+    throw new StoreError(
+      'invalid_argument',
+      'event.detail values must be strings, finite numbers or booleans',
+    );
+  }
+  const { at, type, step, channel, provider, to, detail } = event;
+  return JSON.stringify({ at, type, step, channel, provider, to, detail });
+}
+
+function malformed(problem: string): StoreError {
+  return new StoreError('malformed_event', `timeline event ${problem}`);
+}
+
+function decodeDetail(value: unknown): Detail {
+  if (!isPlainObject(value)) throw malformed('detail is not an object');
+  const detail: Record<string, string | number | boolean> = {};
+  for (const [name, item] of Object.entries(value)) {
+    if (!isDetailValue(item)) throw malformed(`detail "${name}" is not a string, number or boolean`);
+    detail[name] = item;
+  }
+  return detail;
+}
+
+/** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
+export function decodeEvent(raw: string): TimelineEvent {
+  const stored = parseStored(raw, 'malformed_event', 'timeline event');
+  const value = Array.isArray(stored) ? fromRow(EVENT_FIELDS, stored) : stored;
+  if (!isPlainObject(value)) throw malformed('is not an array or an object');
+  const { at, type, step, channel, provider, to, detail } = value;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at)) throw malformed('"at" is not an integer');
+  if (!isEventType(type)) throw malformed('"type" is not a known event type');
+  if (step !== undefined && (typeof step !== 'number' || !Number.isSafeInteger(step))) {
+    throw malformed('"step" is not an integer');
+  }
+  if (channel !== undefined && !isChannel(channel)) throw malformed('"channel" is not a known channel');
+  if (provider !== undefined && !isProvider(provider)) throw malformed('"provider" is not a known provider');
+  if (to !== undefined && typeof to !== 'string') throw malformed('"to" is not a string');
+  return {
+    at,
+    type,
+    ...(step === undefined ? {} : { step }),
+    ...(channel === undefined ? {} : { channel }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(to === undefined ? {} : { to }),
+    ...(detail === undefined ? {} : { detail: decodeDetail(detail) }),
+  };
+}

@@ -1,0 +1,39 @@
+import { malformed } from '../core/errors.ts';
+import type { CheckOutcome, TransitionOutcome } from '../core/types.ts';
+import { isChannel, isStatus, parseInteger } from '../core/values.ts';
+
+/** Parsers for the scripts' replies: anything unexpected throws `malformed_reply`. */
+
+function flag(value: unknown, script: string): boolean {
+  if (value === 0 || value === 1) return value === 1;
+  throw malformed(script);
+}
+
+/** `false` (nil) or `{ valid, status, remainingAttempts, transitioned, channel, createdAt }`. */
+export function parseCheckReply(reply: unknown): CheckOutcome {
+  if (reply === null) return { found: false };
+  if (!Array.isArray(reply) || reply.length !== 6) throw malformed('check');
+  const [valid, status, remainingAttempts, transitioned, channel, createdAt] = reply;
+  const created = typeof createdAt === 'string' ? parseInteger(createdAt) : null;
+  if (!isStatus(status) || !isChannel(channel) || typeof remainingAttempts !== 'number' || created === null) {
+    throw malformed('check');
+  }
+  return {
+    found: true,
+    valid: flag(valid, 'check'),
+    status,
+    remainingAttempts,
+    transitioned: flag(transitioned, 'check'),
+    channel,
+    createdAt: created,
+  };
+}
+
+/** `false` (nil) or `{ status, transitioned }`. */
+export function parseTransitionReply(reply: unknown): TransitionOutcome {
+  if (reply === null) return { found: false };
+  if (!Array.isArray(reply) || reply.length !== 2) throw malformed('finish');
+  const [status, transitioned] = reply;
+  if (!isStatus(status)) throw malformed('finish');
+  return { found: true, status, transitioned: flag(transitioned, 'finish') };
+}
