@@ -1,3 +1,4 @@
+import { RECEIPT_WEBHOOKS } from '@sendcode/channels/receipts';
 import type { Request, RequestHandler } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -18,9 +19,7 @@ const KNOWN_ROUTES = [
   ['POST', '/v1/verifications/:id/checks', '200'],
   ['POST', '/v1/verifications/:id/cancel', '200'],
   ['POST', '/v1/verifications/:id/resend', '202'],
-  ['POST', '/webhooks/twilio/status', '200'],
-  ['POST', '/webhooks/vonage/sms', '200'],
-  ['POST', '/webhooks/vonage/voice', '200'],
+  ...RECEIPT_WEBHOOKS.map(({ path }) => ['POST', `/webhooks/${path}`, '200'] as const),
   ['GET', UNMATCHED, '404'],
   ['POST', UNMATCHED, '404'],
 ] as const;

@@ -6,6 +6,8 @@ import {
   LIMIT_SCOPES,
   type LimitScope,
   PURPOSES,
+  RECEIPT_PROVIDERS,
+  type ReceiptProvider,
 } from '@sendcode/policy';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -13,8 +15,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export const CHECK_RESULTS = ['valid', 'invalid', 'expired', 'locked'] as const;
 export type CheckResult = (typeof CHECK_RESULTS)[number];
 
-/** Webhook providers and why a request was refused, for `sendcode_webhook_rejected_total`. */
-export const WEBHOOK_PROVIDERS = ['twilio', 'vonage'] as const;
+/** Why a provider webhook was refused, for `sendcode_webhook_rejected_total` (by `RECEIPT_PROVIDERS`). */
 export const WEBHOOK_REJECTIONS = ['unsigned', 'invalid_signature', 'replayed'] as const;
 export type WebhookRejection = (typeof WEBHOOK_REJECTIONS)[number];
 
@@ -70,7 +71,7 @@ export function createGatewayMetrics(registry: Registry) {
   });
   for (const scope of LIMIT_SCOPES) limited.inc({ scope }, 0);
   for (const reason of BLOCK_REASONS) blocked.inc({ reason }, 0);
-  for (const provider of WEBHOOK_PROVIDERS) {
+  for (const provider of RECEIPT_PROVIDERS) {
     for (const reason of WEBHOOK_REJECTIONS) webhookRejected.inc({ provider, reason }, 0);
   }
 
@@ -91,7 +92,7 @@ export function createGatewayMetrics(registry: Registry) {
     blocked(reason: BlockReason) {
       blocked.inc({ reason });
     },
-    webhookRejected(provider: (typeof WEBHOOK_PROVIDERS)[number], reason: WebhookRejection) {
+    webhookRejected(provider: ReceiptProvider, reason: WebhookRejection) {
       webhookRejected.inc({ provider, reason });
     },
   };

@@ -1,17 +1,19 @@
 import { providerBaseUrl } from '@sendcode/channels';
 import { engineEnv } from '@sendcode/engine';
+import { type PaidChannel, providersFor } from '@sendcode/policy';
 import { coreEnv, optionalString, port } from '@sendcode/runtime';
 import { z } from 'zod';
 
 /** A provider API base URL override: https, or http to this machine only (the sandbox). */
 const baseUrl = optionalString.pipe(providerBaseUrl.optional());
 
-const providerList = (fallback: string) =>
+/** A comma-separated provider order for `channel`: any of the registry's providers of it, all by default. */
+const providerList = (channel: PaidChannel) =>
   z
     .string()
-    .default(fallback)
+    .default(providersFor(channel).join(','))
     .transform((value) => value.split(',').map((name) => name.trim()))
-    .pipe(z.array(z.enum(['twilio', 'vonage'])).min(1));
+    .pipe(z.array(z.enum(providersFor(channel))).min(1));
 
 /** Names each variable of `names` left unset while another of them is set. */
 function allOrNone<K extends string>(names: readonly K[], why: string) {
@@ -38,8 +40,8 @@ const fields = coreEnv.extend(engineEnv.shape).extend({
   /** Export queue depth and age. With several worker processes, exactly one sets this (others `false`). */
   WORKERS_EXPORT_QUEUE_METRICS: z.stringbool().default(true),
   /** Provider order per channel; providers without credentials are skipped. */
-  SMS_PROVIDERS: providerList('twilio,vonage'),
-  VOICE_PROVIDERS: providerList('twilio,vonage'),
+  SMS_PROVIDERS: providerList('sms'),
+  VOICE_PROVIDERS: providerList('voice'),
   SMTP_URL: optionalString,
   MAIL_FROM: optionalString,
   TWILIO_ACCOUNT_SID: optionalString,

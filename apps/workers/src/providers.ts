@@ -10,7 +10,7 @@ import {
   dkimAligned,
 } from '@sendcode/channels';
 import type { ChannelSet } from '@sendcode/engine';
-import type { ProviderAccount } from '@sendcode/policy';
+import type { PaidChannel, ProviderAccount, ProviderFor } from '@sendcode/policy';
 import { ConfigError } from '@sendcode/runtime';
 import type { WorkersEnv } from './config.ts';
 
@@ -45,18 +45,27 @@ export function buildChannels(env: WorkersEnv): ChannelSet {
     ...(env.VONAGE_API_HOST ? { apiHost: env.VONAGE_API_HOST } : {}),
   };
 
-  const sms = env.SMS_PROVIDERS.flatMap((name): Channel<'sms'>[] => {
-    if (name === 'twilio') return twilioConfig ? [createTwilioSms(twilioConfig)] : [];
-    return vonageConfig ? [createVonageSms(vonageConfig)] : [];
-  });
-  const voice = env.VOICE_PROVIDERS.flatMap((name): Channel<'voice'>[] => {
-    if (name === 'twilio') return twilioConfig ? [createTwilioVoice(twilioConfig)] : [];
-    return vonageConfig ? [createVonageVoice(vonageConfig)] : [];
-  });
+  // Built only when named in the order: building one validates its config and makes its client.
+  const sms: Builders<'sms'> = {
+    twilio: () => twilioConfig && createTwilioSms(twilioConfig),
+    vonage: () => vonageConfig && createVonageSms(vonageConfig),
+  };
+  const voice: Builders<'voice'> = {
+    twilio: () => twilioConfig && createTwilioVoice(twilioConfig),
+    vonage: () => vonageConfig && createVonageVoice(vonageConfig),
+  };
   const email = smtp
     ? [createSmtpEmail({ url: smtp.SMTP_URL, from: smtp.MAIL_FROM, ...dkimConfig(env) })]
     : [];
-  return { email, sms, voice };
+  return { email, sms: build(env.SMS_PROVIDERS, sms), voice: build(env.VOICE_PROVIDERS, voice) };
+}
+
+/** An adapter builder per provider of a channel (undefined: no credentials for it). */
+type Builders<C extends PaidChannel> = Record<ProviderFor<C>, () => Channel<C> | undefined>;
+
+/** The adapters of `order` that have credentials, in that order. */
+function build<C extends PaidChannel>(order: readonly ProviderFor<C>[], builders: Builders<C>): Channel<C>[] {
+  return order.flatMap((name) => builders[name]() ?? []);
 }
 
 /**
@@ -72,7 +81,10 @@ export function dkimAlignmentWarning(env: WorkersEnv): string | undefined {
 
 /** The account behind each paid adapter built, for `configWarnings` (is a real provider configured?). */
 export function providerAccounts(env: WorkersEnv, channels: ChannelSet): ProviderAccount[] {
-  const account = { twilio: env.TWILIO_ACCOUNT_SID ?? '', vonage: env.VONAGE_API_KEY ?? '' };
+  const account: Record<ProviderFor<PaidChannel>, string> = {
+    twilio: env.TWILIO_ACCOUNT_SID ?? '',
+    vonage: env.VONAGE_API_KEY ?? '',
+  };
   return (['sms', 'voice'] as const).flatMap((channel) =>
     channels[channel].flatMap(({ provider }) =>
       provider === 'smtp' ? [] : [{ provider, channel, account: account[provider] }],

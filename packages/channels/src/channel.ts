@@ -5,6 +5,8 @@ import type { ChannelName, MessageFor, ProviderName } from '@sendcode/policy';
  * message to one provider call and the provider's answer or error to ours — nothing else. It does not
  * retry, log, render templates or touch Redis: the worker decides what happens next from the
  * `DeliveryError.kind` the adapter reports, so every adapter must classify every error it can see.
+ * This file is also an entry point of its own, `@sendcode/channels/channel`, that loads no SDK: the
+ * engine imports the contract from there, since the gateway, which sends nothing, loads the engine.
  */
 export interface Channel<C extends ChannelName = ChannelName> {
   readonly channel: C;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { providerBaseUrl } from './config.ts';
-import { twilioConfigSchema } from './twilio/client.ts';
-import { vonageSmsConfigSchema, vonageVoiceConfigSchema } from './vonage/client.ts';
+import { twilioConfigSchema } from './providers/twilio/client.ts';
+import { vonageSmsConfigSchema, vonageVoiceConfigSchema } from './providers/vonage/client.ts';
 
 const refusal = 'must be https:// (plain http:// only for a loopback host: 127.0.0.0/8, ::1, localhost)';
 

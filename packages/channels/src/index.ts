@@ -1,7 +1,9 @@
 /**
  * Provider adapters behind one Channel contract: nodemailer SMTP for email, Twilio and Vonage for
- * SMS and voice. Each factory validates its config with its zod schema and returns a Channel whose
- * `send` resolves with the provider's id or throws a classified DeliveryError.
+ * SMS and voice, one folder per provider under `providers/`. Each factory validates its config with
+ * its zod schema and returns a Channel whose `send` resolves with the provider's id or throws a
+ * classified DeliveryError. The receipt webhooks are here too, and alone (without the sending SDKs)
+ * at `@sendcode/channels/receipts`; the Channel contract alone at `@sendcode/channels/channel`.
  */
 export {
   type Channel,
@@ -13,16 +15,7 @@ export {
   type SendResult,
 } from './channel.ts';
 export { providerBaseUrl } from './config.ts';
-export { type DkimConfig, dkimAligned, dkimConfigSchema } from './email/smtp/dkim.ts';
-export { createSmtpEmail, type SmtpEmailConfig, smtpEmailConfigSchema } from './email/smtp/smtp-email.ts';
-export { createTwilioSms } from './sms/twilio/twilio-sms.ts';
-export { createVonageSms } from './sms/vonage/vonage-sms.ts';
-export { type TwilioConfig, twilioConfigSchema } from './twilio/client.ts';
-export { createTwilioVoice } from './voice/twilio/twilio-voice.ts';
-export { createVonageVoice } from './voice/vonage/vonage-voice.ts';
-export {
-  type VonageSmsConfig,
-  type VonageVoiceConfig,
-  vonageSmsConfigSchema,
-  vonageVoiceConfigSchema,
-} from './vonage/client.ts';
+export * from './providers/smtp/index.ts';
+export * from './providers/twilio/index.ts';
+export * from './providers/vonage/index.ts';
+export * from './receipts.ts';

@@ -1,3 +1,4 @@
+import { receiptPath } from '@sendcode/channels/receipts';
 import type { ChannelName, ProviderName } from '@sendcode/policy';
 
 /**
@@ -22,7 +23,7 @@ export function statusCallbackUrl(
   channel: ChannelName,
   reference: string,
 ): string | undefined {
-  if (!publicUrl || provider === 'smtp') return undefined;
-  const path = provider === 'twilio' ? 'twilio/status' : `vonage/${channel === 'voice' ? 'voice' : 'sms'}`;
+  const path = receiptPath(provider, channel);
+  if (!publicUrl || path === undefined) return undefined;
   return `${publicUrl}/webhooks/${path}?ref=${encodeURIComponent(reference)}`;
 }

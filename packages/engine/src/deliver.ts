@@ -1,4 +1,9 @@
-import { type Channel, type Delivery, type DeliveryErrorKind, isDeliveryError } from '@sendcode/channels';
+import {
+  type Channel,
+  type Delivery,
+  type DeliveryErrorKind,
+  isDeliveryError,
+} from '@sendcode/channels/channel';
 import {
   type ChannelName,
   canRetry,

@@ -1,4 +1,10 @@
-import { CHANNELS, type ChannelName, FAILOVER_REASONS, type ProviderName } from '@sendcode/policy';
+import {
+  CHANNEL_PROVIDERS,
+  CHANNELS,
+  type ChannelName,
+  FAILOVER_REASONS,
+  type ProviderName,
+} from '@sendcode/policy';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export const SEND_RESULTS = ['ok', 'retryable_error', 'permanent_error'] as const;
@@ -14,12 +20,8 @@ export type DeliveryStatusLabel = (typeof DELIVERY_STATUSES)[number];
 export const NO_PROVIDER = 'none';
 export type ProviderLabel = ProviderName | typeof NO_PROVIDER;
 
-/** Which providers can carry which channel: the only label pairs worth pre-initialising. */
-export const CARRIERS: Readonly<Record<ChannelName, readonly ProviderName[]>> = {
-  email: ['smtp'],
-  sms: ['twilio', 'vonage'],
-  voice: ['twilio', 'vonage'],
-};
+/** Which providers can carry which channel (the registry's): the only label pairs worth pre-initialising. */
+export const CARRIERS: Readonly<Record<ChannelName, readonly ProviderName[]>> = CHANNEL_PROVIDERS;
 
 const OUTCOMES = ['approved', 'expired', 'locked', 'canceled', 'failed'] as const;
 /** Plan failovers by their reason, plus `provider_error`: the next provider of the same channel took over. */

@@ -4,9 +4,10 @@
  * apps log each warning and export `sendcode_config_warnings{warning}` so that an alert keeps it in
  * view after the boot log has scrolled away.
  */
+
+import type { ProviderName } from './providers.ts';
 import { clientSettings } from './settings/client.ts';
 import type { ClientSettings, Settings } from './settings/types.ts';
-import type { ProviderName } from './types.ts';
 
 /** Every warning by its stable name. Used as a metric label: never rename one, keep the list short. */
 export const CONFIG_WARNINGS = ['toll_fraud_exposure'] as const;

@@ -2,7 +2,7 @@
  * @sendcode/policy — pure domain rules shared by the gateway and the workers: codes and how they are
  * stored, input and destination normalisation, delivery plans and the failover and retry decisions,
  * destination rules, limits and fraud guards and the settings that tune them, routing around
- * providers that do not deliver, masking and message templates.
+ * providers that do not deliver, masking, message templates, and the registry of providers.
  * No I/O: everything here is a function of its arguments (plus the CSPRNG).
  */
 export {
@@ -69,6 +69,18 @@ export {
   type PlanRequest,
   type PlanResult,
 } from './plan.ts';
+export {
+  CHANNEL_PROVIDERS,
+  isProviderName,
+  PROVIDER_REGISTRY,
+  PROVIDERS,
+  type ProviderEntry,
+  type ProviderFor,
+  type ProviderName,
+  providersFor,
+  RECEIPT_PROVIDERS,
+  type ReceiptProvider,
+} from './providers.ts';
 export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
 export {
   type DeliveryCounts,

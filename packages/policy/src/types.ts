@@ -7,10 +7,6 @@
 export const CHANNELS = ['email', 'sms', 'voice'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
-/** Providers an adapter can talk to. Used as a metric label, so keep the list short. */
-export const PROVIDERS = ['smtp', 'twilio', 'vonage'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
 /** Lifecycle of a verification. Every status but `pending` is final. */
 export const STATUSES = ['pending', 'approved', 'expired', 'locked', 'canceled', 'failed'] as const;
 export type VerificationStatus = (typeof STATUSES)[number];

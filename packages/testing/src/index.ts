@@ -1,3 +1,4 @@
+export { loadedModules, SENDING_SDK_FILE } from './loaded-modules.ts';
 export { type ApiEvent, clearOfWindowEdge, eventually, types } from './poll.ts';
 export {
   keysMatching,

@@ -1,36 +1,26 @@
-import { applyReceipt, parseSendReference, type Receipt } from '@sendcode/engine';
+import type { ReceiptRead, ReceiptRefusal } from '@sendcode/channels/receipts';
+import { applyReceipt, parseSendReference } from '@sendcode/engine';
 import type { Response } from 'express';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
-/** What a provider-specific webhook hands over once the request is authenticated. */
-export interface VerifiedWebhook {
-  /** Replay-protection scope and nonce: each signed request is accepted once (`claimReceipt`). */
-  readonly scope: string;
-  readonly nonce: string;
-  /** The receipt, or undefined for statuses that are not final (queued, ringing, ...). */
-  readonly receipt: Omit<Receipt, 'verificationId' | 'send'> | undefined;
-  /** Our send reference as the provider echoed it. */
-  readonly reference: unknown;
-}
-
 /** A webhook request whose signature is missing (401) or wrong (403). */
-export function unsigned(): ApiError {
-  return new ApiError('unauthorized', 'Missing provider signature.');
-}
-export function badSignature(): ApiError {
-  return new ApiError('invalid_signature', 'The provider signature does not match.');
-}
+const REFUSALS: Record<ReceiptRefusal, () => ApiError> = {
+  unsigned: () => new ApiError('unauthorized', 'Missing provider signature.'),
+  invalid_signature: () => new ApiError('invalid_signature', 'The provider signature does not match.'),
+};
 
 /**
- * Common tail of every receipt webhook: refuse a replay, apply the receipt, answer 200 so the provider
+ * Common tail of every receipt webhook, given what the provider's webhook read from the request:
+ * refuse a request it could not authenticate, refuse a replay, apply the receipt, answer 200 so the provider
  * stops retrying. The request is claimed in the verification it names (`claimReceipt`), once; if
  * applying fails the claim is given back, so the provider's own retry can succeed. Requests that can
  * change nothing are answered at once without a claim, since replaying them can do no harm: a
  * progress status (queued, sent, ringing...), a reference that names no send, a verification that is
  * gone.
  */
-export async function receive(deps: GatewayDeps, webhook: VerifiedWebhook, res: Response) {
+export async function receive(deps: GatewayDeps, webhook: ReceiptRead, res: Response) {
+  if (!webhook.ok) throw REFUSALS[webhook.reason]();
   const ref = parseSendReference(webhook.reference);
   const ignored = () => {
     deps.logger.debug({ scope: webhook.scope, result: 'ignored' }, 'receipt');

@@ -1,31 +1,47 @@
+import { RECEIPT_WEBHOOKS, type ReceiptWebhook } from '@sendcode/channels/receipts';
+import type { ReceiptProvider } from '@sendcode/policy';
 import express, { type RequestHandler, Router } from 'express';
 import type { GatewayDeps } from '../deps.ts';
 import { isApiError } from '../errors.ts';
 import type { WebhookRejection } from '../metrics.ts';
-import { twilioStatus } from './twilio.ts';
-import { vonageSms, vonageVoice } from './vonage.ts';
+import { receive } from './receive.ts';
 
-/** Provider receipts. No bearer key: each route checks its provider's signature instead. */
+/**
+ * Provider receipts, one route per receipt webhook of `@sendcode/channels/receipts`. No bearer key:
+ * each webhook checks its provider's signature instead, with the secret configured for it.
+ */
 export function webhooks(deps: GatewayDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const json = express.json({ limit: '64kb' });
-  const counted = (provider: 'twilio' | 'vonage', handler: RequestHandler): RequestHandler => {
-    return async (req, res, next) => {
+  const limit = '64kb';
+  const form = express.urlencoded({ extended: false, limit });
+  const parsers: Record<ReceiptWebhook['body'], RequestHandler[]> = {
+    form: [form],
+    json_or_form: [express.json({ limit }), form],
+    // A signature over the exact bytes (Vonage's JWT payload_hash) needs them raw.
+    raw: [express.raw({ type: () => true, limit })],
+  };
+  const secrets: Record<ReceiptProvider, string | undefined> = {
+    twilio: deps.config.TWILIO_AUTH_TOKEN,
+    vonage: deps.config.VONAGE_SIGNATURE_SECRET,
+  };
+  for (const webhook of RECEIPT_WEBHOOKS) {
+    router.post(`/${webhook.path}`, ...parsers[webhook.body], async (req, res) => {
       try {
-        await handler(req, res, next);
+        const request = {
+          url: `${deps.publicUrl}${req.originalUrl}`,
+          header: (name: string) => req.get(name),
+          body: req.body,
+          ref: req.query.ref,
+          now: deps.now(),
+        };
+        await receive(deps, webhook.read(request, secrets[webhook.provider]), res);
       } catch (error) {
         const reason = isApiError(error) ? REJECTIONS[error.code] : undefined;
-        if (reason) deps.metrics.webhookRejected(provider, reason);
+        if (reason) deps.metrics.webhookRejected(webhook.provider, reason);
         throw error;
       }
-    };
-  };
-  router.post('/twilio/status', form, counted('twilio', twilioStatus(deps)));
-  router.post('/vonage/sms', json, form, counted('vonage', vonageSms(deps)));
-  // The JWT's payload_hash covers the exact bytes, so this body is kept raw.
-  const raw = express.raw({ type: () => true, limit: '64kb' });
-  router.post('/vonage/voice', raw, counted('vonage', vonageVoice(deps)));
+    });
+  }
   return router;
 }
 

@@ -1,5 +1,5 @@
 import type { SendFailure } from '../failover.ts';
-import { PROVIDERS, type ProviderName } from '../types.ts';
+import { isProviderName } from '../providers.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { DiagnosisStrings } from './strings.ts';
@@ -124,11 +124,7 @@ function factsOf(input: DiagnosisInput): DiagnosisFacts {
     maxAttempts: input.maxAttempts,
     minutesLeft: Math.max(0, Math.ceil((input.expiresAt - input.now) / 60_000)),
     delivered: last?.status === 'delivered',
-    routedAround: isProvider(around) ? around : undefined,
-    routedVia: isProvider(around) ? lastSent?.provider : undefined,
+    routedAround: isProviderName(around) ? around : undefined,
+    routedVia: isProviderName(around) ? lastSent?.provider : undefined,
   };
-}
-
-function isProvider(value: string | undefined): value is ProviderName {
-  return (PROVIDERS as readonly (string | undefined)[]).includes(value);
 }

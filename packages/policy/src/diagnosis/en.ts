@@ -1,5 +1,7 @@
 /** English diagnoses. */
-import type { ChannelName, ProviderName } from '../types.ts';
+
+import type { ProviderName } from '../providers.ts';
+import type { ChannelName } from '../types.ts';
 import type { DiagnosisStrings } from './strings.ts';
 import type { DiagnosisFacts } from './types.ts';
 

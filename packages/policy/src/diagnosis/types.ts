@@ -1,4 +1,5 @@
-import type { ChannelName, ProviderName, VerificationStatus } from '../types.ts';
+import type { ProviderName } from '../providers.ts';
+import type { ChannelName, VerificationStatus } from '../types.ts';
 
 /**
  * What `diagnose` reads: a verification as the store keeps it, reduced to the fields a diagnosis needs.

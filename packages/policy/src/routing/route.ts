@@ -18,8 +18,8 @@
  *   configured order stands: moving traffic among them would help no one.
  */
 
+import type { ProviderName } from '../providers.ts';
 import type { ProviderHealthRules } from '../settings/types.ts';
-import type { ProviderName } from '../types.ts';
 import { type DeliveryCounts, deliveredRatio, healthVerdict, NO_OUTCOMES, outcomes } from './health.ts';
 
 /** Where a provider stands. Stored in Redis: add, never rename. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ProviderName } from '../providers.ts';
 import { DEFAULT_SETTINGS } from '../settings/parse.ts';
-import type { ProviderName } from '../types.ts';
 import { type Behaviour, type SimulationResult, shareOf, simulate } from './test-support.ts';
 
 /**

@@ -5,8 +5,9 @@
  * with each send's outcome counted, when it comes, in time buckets as the store counts them: a
  * delivered or failed receipt `receiptMs` after the send, no receipt `receiptTimeoutMs` after it.
  */
+
+import type { ProviderName } from '../providers.ts';
 import type { ProviderHealthRules } from '../settings/types.ts';
-import type { ProviderName } from '../types.ts';
 import { type DeliveryCounts, deliveryWindow, type HealthBucket, healthBucketMs } from './health.ts';
 import { nextRouteStates, orderProviders, type RouteChange, type RouteStates } from './route.ts';
 

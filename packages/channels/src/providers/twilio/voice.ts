@@ -1,8 +1,8 @@
 import twilio from 'twilio';
 import type { Channel } from '../../channel.ts';
 import { parseConfig } from '../../config.ts';
-import { createTwilioClient, type TwilioConfig, twilioConfigSchema } from '../../twilio/client.ts';
-import { twilioDeliveryError } from '../../twilio/errors.ts';
+import { createTwilioClient, type TwilioConfig, twilioConfigSchema } from './client.ts';
+import { twilioDeliveryError } from './errors.ts';
 
 /** The languages `<Say>` accepts, as the SDK types them. */
 type SayLanguage = NonNullable<Parameters<twilio.twiml.VoiceResponse['say']>[0]['language']>;

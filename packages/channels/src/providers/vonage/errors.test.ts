@@ -1,6 +1,6 @@
 import { MessageSendAllFailure, MessageSendPartialFailure, type SMSMessages } from '@vonage/sms';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryErrorKind } from '../channel.ts';
+import type { DeliveryErrorKind } from '../../channel.ts';
 import { vonageDeliveryError } from './errors.ts';
 
 function smsResponse(status: string): SMSMessages {

@@ -6,8 +6,8 @@ import {
   type VonageVoiceConfig,
   vonageNumber,
   vonageVoiceConfigSchema,
-} from '../../vonage/client.ts';
-import { vonageDeliveryError } from '../../vonage/errors.ts';
+} from './client.ts';
+import { vonageDeliveryError } from './errors.ts';
 
 /**
  * A call through the Vonage Voice API that reads the code with an inline NCCO `talk` action, so no

@@ -1,5 +1,5 @@
-import { DeliveryError, type DeliveryErrorKind } from '../channel.ts';
-import { kindForHttpStatus, networkCode, prop } from '../provider-errors.ts';
+import { DeliveryError, type DeliveryErrorKind } from '../../channel.ts';
+import { kindForHttpStatus, networkCode, prop } from '../../provider-errors.ts';
 
 /**
  * Twilio error codes that decide more than the HTTP status does

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryErrorKind } from '../channel.ts';
+import type { DeliveryErrorKind } from '../../channel.ts';
 import { twilioDeliveryError } from './errors.ts';
 
 /** A RestException built from an HTTP response, as the SDK does. */

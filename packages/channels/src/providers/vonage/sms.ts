@@ -1,14 +1,9 @@
 import { TypeEnum } from '@vonage/sms';
 import { type Channel, DeliveryError } from '../../channel.ts';
 import { parseConfig } from '../../config.ts';
-import {
-  createVonageClient,
-  type VonageSmsConfig,
-  vonageNumber,
-  vonageSmsConfigSchema,
-} from '../../vonage/client.ts';
-import { vonageDeliveryError } from '../../vonage/errors.ts';
-import { isGsm7 } from '../../vonage/gsm7.ts';
+import { createVonageClient, type VonageSmsConfig, vonageNumber, vonageSmsConfigSchema } from './client.ts';
+import { vonageDeliveryError } from './errors.ts';
+import { isGsm7 } from './gsm7.ts';
 
 /**
  * SMS through the Vonage SMS API. The reference goes in `client-ref`, which Vonage echoes in the

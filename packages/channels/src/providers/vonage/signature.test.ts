@@ -1,7 +1,7 @@
 import { AlgorithmTypes, Auth } from '@vonage/auth';
 import { SMS } from '@vonage/sms';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, isVonageSmsSignature } from './vonage-signature.ts';
+import { constantTimeEqual, isVonageSmsSignature } from './signature.ts';
 
 const secret = 'v'.repeat(32);
 const params = {

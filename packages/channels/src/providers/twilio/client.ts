@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { z } from 'zod';
-import { providerBaseUrl, timeoutMs } from '../config.ts';
+import { providerBaseUrl, timeoutMs } from '../../config.ts';
 
 /** Twilio credentials and sender, shared by the SMS and voice adapters. */
 export const twilioConfigSchema = z.object({

@@ -1,7 +1,7 @@
 import type { Channel } from '../../channel.ts';
 import { parseConfig } from '../../config.ts';
-import { createTwilioClient, type TwilioConfig, twilioConfigSchema } from '../../twilio/client.ts';
-import { twilioDeliveryError } from '../../twilio/errors.ts';
+import { createTwilioClient, type TwilioConfig, twilioConfigSchema } from './client.ts';
+import { twilioDeliveryError } from './errors.ts';
 
 /**
  * SMS through Twilio Programmable Messaging. Twilio picks the encoding (GSM-7 or UCS-2) itself.

@@ -1,7 +1,7 @@
 import { Auth } from '@vonage/auth';
 import { Vonage } from '@vonage/server-sdk';
 import { z } from 'zod';
-import { providerBaseUrl, timeoutMs } from '../config.ts';
+import { providerBaseUrl, timeoutMs } from '../../config.ts';
 
 /** Vonage SMS API credentials (api key and secret) and sender (number or alphanumeric ID). */
 export const vonageSmsConfigSchema = z.object({

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import addressparser from 'nodemailer/lib/addressparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSmtpEmail } from './smtp-email.ts';
+import { createSmtpEmail } from './email.ts';
 
 /**
  * What the adapter puts on the wire, read off a minimal SMTP server: the sandbox keeps only the text

@@ -1,6 +1,6 @@
 import { SMSFailure } from '@vonage/sms';
-import { DeliveryError, type DeliveryErrorKind } from '../channel.ts';
-import { kindForHttpStatus, networkCode, prop } from '../provider-errors.ts';
+import { DeliveryError, type DeliveryErrorKind } from '../../channel.ts';
+import { kindForHttpStatus, networkCode, prop } from '../../provider-errors.ts';
 
 /**
  * Vonage SMS API per-message statuses that are not `permanent`
