@@ -11,3 +11,5 @@ for config in "${configs[@]}"; do
   workspace=$(dirname "$config")
   (cd "$workspace/src" && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;)
 done
+# The client's declarations, made to stand alone for a project that installs the packed client.
+node --conditions=source --import tsx packages/client/scripts/declarations.ts
