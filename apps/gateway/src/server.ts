@@ -7,7 +7,7 @@ import {
   reportConfigWarnings,
 } from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
-import type { Logger } from '@sendcode/runtime';
+import { type Logger, withTimeout } from '@sendcode/runtime';
 import {
   createAdmission,
   createAuditLog,
@@ -130,17 +130,4 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       await redis.quit();
     },
   };
-}
-
-/** Rejects after `ms`: a readiness probe must answer even while Redis is unreachable. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
