@@ -52,6 +52,7 @@ export {
   idempotencyKey,
 } from './idempotency.ts';
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './keys.ts';
+export { type OpenStoresOptions, openStores, type Stores } from './open-stores.ts';
 export {
   createPrefixGuard,
   type PrefixBlock,
