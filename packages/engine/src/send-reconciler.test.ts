@@ -33,7 +33,7 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineConfig, providerHealthConfig } from './config.ts';
-import { createDeliveryProcessor } from './deliver.ts';
+import { createDeliveryProcessor } from './deliver/processor.ts';
 import type { ChannelSet, SenderDeps } from './deps.ts';
 import { createEngineMetrics } from './metrics.ts';
 import { startReceiptSweeper } from './receipt-sweeper.ts';

@@ -34,11 +34,11 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineConfig, providerHealthConfig } from './config.ts';
-import { createDeliveryProcessor } from './deliver.ts';
-import type { ChannelSet } from './deps.ts';
-import { createEngineMetrics } from './metrics.ts';
-import { createProviderRouting } from './routing.ts';
+import { type EngineConfig, providerHealthConfig } from '../config.ts';
+import type { ChannelSet } from '../deps.ts';
+import { createEngineMetrics } from '../metrics.ts';
+import { createProviderRouting } from '../routing.ts';
+import { createDeliveryProcessor } from './processor.ts';
 
 /**
  * The delivery processor on real Redis and real BullMQ workers, with adapters written here: the
