@@ -16,10 +16,11 @@ import {
   type Stores,
   type VerificationStoreOptions,
 } from '@sendcode/store';
-import { uniquePrefix } from '@sendcode/testing';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type EngineConfig, providerHealthConfig } from './config.ts';
 import { createDeliveryProcessor } from './deliver/processor.ts';
 import type { ChannelSet, SenderDeps } from './deps.ts';
@@ -147,6 +148,30 @@ export function engineFixture(redis: Redis, options: EngineFixtureOptions = {}):
       await Promise.all(queues.map((queue) => queue.obliterate({ force: true })));
       await stores.queues.close();
     },
+  };
+}
+
+/**
+ * For a suite whose tests each make their own fixtures: registers its hooks (one connection to the
+ * run's Redis; every fixture a test made is closed after it) and returns the factory.
+ */
+export function fixturePerTest(): (options?: EngineFixtureOptions) => EngineFixture {
+  let redis: Redis | undefined;
+  const made: EngineFixture[] = [];
+  beforeAll(() => {
+    redis = testRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((fixture) => fixture.close()));
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+  return (options) => {
+    if (!redis) throw new Error('fixturePerTest: make fixtures inside a test');
+    const fixture = engineFixture(redis, options);
+    made.push(fixture);
+    return fixture;
   };
 }
 
