@@ -2,29 +2,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createEngineMetrics,
+  type EngineConfig,
   engineConfig,
   providerHealthConfig,
   reportConfigWarnings,
 } from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
-import type { Logger } from '@sendcode/runtime';
-import {
-  createAdmission,
-  createAuditLog,
-  createDeliveryQueues,
-  createIdempotencyStore,
-  createPrefixGuard,
-  createProviderHealth,
-  createReceiptDue,
-  createRedisConnection,
-  createSendWatch,
-  createSpendLedger,
-  createSupportIndex,
-  createVerificationStore,
-} from '@sendcode/store';
+import { type Logger, withTimeout } from '@sendcode/runtime';
+import { createRedisConnection, openStores, type RedisConnection, type Stores } from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
+import type { GatewayDeps } from './deps.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { providerAccounts } from './provider-accounts.ts';
 
@@ -45,14 +34,41 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
 
-  // A producer must not queue commands while Redis is away: with no offline queue and one retry,
-  // a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's advice).
-  const redis = createRedisConnection(config.REDIS_URL, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+  const redis = await connect(config.REDIS_URL);
+  const engine = { ...engineConfig(config), publicUrl: config.PUBLIC_URL ?? url };
+  const stores = openStores(redis, config.SENDCODE_PREFIX, {
+    // Receipts count in the providers' delivery health, which the workers route by.
+    health: providerHealthConfig(engine.settings),
+    retry: engine.retry,
   });
-  // Without an offline queue nothing works before the first connection: wait for it (briefly — a
-  // gateway that starts while Redis is down serves 503s until it comes).
+  // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
+  const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
+  redis.on('error', onError);
+  for (const queue of Object.values(stores.queues.queues)) queue.on('error', onError);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
+  const app = createApp(gatewayDeps(config, engine, stores, registry, logger, redis));
+  server.on('request', app);
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stores.queues.close();
+      await redis.quit();
+    },
+  };
+}
+
+/**
+ * A producer's connection: it must not queue commands while Redis is away. With no offline queue
+ * and one retry, a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's
+ * advice). Without an offline queue nothing works before the first connection, so this waits for it
+ * (briefly — a gateway that starts while Redis is down serves 503s until it comes).
+ */
+async function connect(url: string): Promise<RedisConnection> {
+  const redis = createRedisConnection(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 5_000);
     redis.once('ready', () => {
@@ -60,51 +76,28 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       resolve();
     });
   });
-  const engine = { ...engineConfig(config), publicUrl: config.PUBLIC_URL ?? url };
-  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
-  // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
-  const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
-  redis.on('error', onError);
-  for (const queue of Object.values(queues.queues)) queue.on('error', onError);
+  return redis;
+}
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
-  const store = createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX });
+/** What the routes are given: the stores, keys, metrics, and the engine's part of them. */
+function gatewayDeps(
+  config: GatewayEnv,
+  engine: EngineConfig & { readonly publicUrl: string },
+  stores: Stores,
+  registry: Registry,
+  logger: Logger,
+  redis: RedisConnection,
+): GatewayDeps {
   const ring = createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS);
-  const admission = createAdmission({ redis, prefix: config.SENDCODE_PREFIX });
-  const prefixGuard = createPrefixGuard({ redis, prefix: config.SENDCODE_PREFIX });
-  const supportIndex = createSupportIndex({ redis, prefix: config.SENDCODE_PREFIX });
-  const spend = createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX });
-  const app = createApp({
+  return {
+    ...stores,
     config,
     publicUrl: engine.publicUrl,
-    store,
-    queues,
     ring,
-    admission,
-    idempotency: createIdempotencyStore({ redis, prefix: config.SENDCODE_PREFIX }),
-    prefixGuard,
-    supportIndex,
-    audit: createAuditLog({ redis, prefix: config.SENDCODE_PREFIX }),
-    spend,
     engine: {
-      store,
-      queues,
-      receiptDue: createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX }),
-      watch: createSendWatch({ redis, prefix: config.SENDCODE_PREFIX }),
+      ...stores,
       config: engine,
       ring,
-      admission,
-      // Receipts count in the providers' delivery health, which the workers route by.
-      health: createProviderHealth({
-        redis,
-        prefix: config.SENDCODE_PREFIX,
-        ...providerHealthConfig(engine.settings),
-      }),
-      prefixGuard,
-      supportIndex,
-      spend,
       defaults: {
         codeLength: config.CODE_LENGTH,
         ttlSeconds: config.CODE_TTL_SECONDS,
@@ -120,27 +113,5 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     logger,
     ping: () => withTimeout(redis.ping(), 1_000),
     now: Date.now,
-  });
-  server.on('request', app);
-  return {
-    url,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queues.close();
-      await redis.quit();
-    },
   };
-}
-
-/** Rejects after `ms`: a readiness probe must answer even while Redis is unreachable. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -2,4 +2,4 @@ export { type WorkersEnv, workersEnv } from './config.ts';
 export { buildChannels } from './providers.ts';
 export { registerQueueMetrics, registerReceiptMetrics } from './queue-metrics.ts';
 export { Activity, isStuck, startWatchdog, type Watched } from './watchdog.ts';
-export { type RunningWorkers, startWorkers } from './workers.ts';
+export { type RunningWorkers, startWorkers, type WorkersOptions } from './workers.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '@sendcode/runtime';
+import { type Logger, withTimeout } from '@sendcode/runtime';
 import type { ReceiptDue } from '@sendcode/store';
 import type { Job, Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
@@ -29,6 +29,7 @@ export function registerQueueMetrics(
     async collect() {
       const counts = await withTimeout(
         Promise.all(queues.map((queue) => queue.getJobCounts(...QUEUE_STATES))),
+        COLLECT_TIMEOUT_MS,
       ).catch(failed);
       this.reset();
       if (!counts) return;
@@ -45,6 +46,7 @@ export function registerQueueMetrics(
     async collect() {
       const oldest = await withTimeout(
         Promise.all(queues.map(async (queue) => (await queue.getWaiting(0, 0))[0])),
+        COLLECT_TIMEOUT_MS,
       ).catch(failed);
       this.reset();
       if (!oldest) return;
@@ -70,7 +72,7 @@ export function registerReceiptMetrics(
     help: 'Sends accepted and waiting for a delivery receipt (exported by one worker process only).',
     registers: [registry],
     async collect() {
-      const size = await withTimeout(due.size()).catch((error: unknown) => {
+      const size = await withTimeout(due.size(), COLLECT_TIMEOUT_MS).catch((error: unknown) => {
         logger.warn({ err: error }, 'receipt metrics: Redis did not answer');
       });
       // No answer: no sample (remove() drops the unlabelled series), rather than a made-up 0.
@@ -86,19 +88,4 @@ export function registerReceiptMetrics(
  */
 export function waitingSince(job: Job): number {
   return Math.max(job.timestamp + (job.delay ?? 0), job.processedOn ?? 0);
-}
-
-async function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)),
-      COLLECT_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,46 +1,40 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
-  CARRIERS,
+  type ChannelSet,
   circuitConfig,
-  createDeliveryProcessor,
   createEngineMetrics,
   createProviderRouting,
   createReceiptTimeoutProcessor,
+  type EngineConfig,
   engineConfig,
   providerHealthConfig,
-  registerProviderHealthMetrics,
   reportConfigWarnings,
+  type SenderDeps,
   startReceiptSweeper,
   startSendReconciler,
 } from '@sendcode/engine';
 import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import {
-  createAdmission,
-  createCircuitBreaker,
-  createDeliveryQueues,
-  createDeliveryWorker,
-  createProviderHealth,
-  createReceiptDue,
-  createRedisConnection,
-  createSendWatch,
-  createSpendLedger,
-  createVerificationStore,
-  type DeliveryJob,
-} from '@sendcode/store';
-import type { Worker } from 'bullmq';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { createRedisConnection, openStores, type Stores } from '@sendcode/store';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
+import { startDeliveryWorkers } from './delivery-workers.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { buildChannels, dkimAlignmentWarning, providerAccounts } from './providers.ts';
-import { registerQueueMetrics, registerReceiptMetrics } from './queue-metrics.ts';
-import { Activity, startWatchdog } from './watchdog.ts';
+import { registerWorkerMetrics } from './worker-metrics.ts';
 
 export interface RunningWorkers {
   /** Base URL of the metrics server (`/metrics`, `/healthz`). */
   readonly url: string;
   /** Stops taking jobs, lets the active ones finish, then closes connections. */
   close(): Promise<void>;
+}
+
+export interface WorkersOptions {
+  /**
+   * The adapters to send with, in the order to try them; by default those the environment has
+   * credentials for (`buildChannels`). Given by a caller that sends another way.
+   */
+  readonly channels?: ChannelSet;
 }
 
 /** How long a 'closed' circuit heard from Redis is trusted without asking again. */
@@ -53,11 +47,14 @@ const ROUTING_CACHE_MS = 1_000;
 
 /**
  * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, the send reconciler, and
- * the metrics server.
- * `WORKERS_METRICS_PORT=0` picks a free port.
+ * the metrics server. `WORKERS_METRICS_PORT=0` picks a free port.
  */
-export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<RunningWorkers> {
-  const channels = buildChannels(config);
+export async function startWorkers(
+  config: WorkersEnv,
+  logger: Logger,
+  options: WorkersOptions = {},
+): Promise<RunningWorkers> {
+  const channels = options.channels ?? buildChannels(config);
   const dkimWarning = dkimAlignmentWarning(config);
   if (dkimWarning !== undefined) logger.warn(dkimWarning);
   const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -65,152 +62,38 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const circuit = createCircuitBreaker({
-    redis,
-    prefix: config.SENDCODE_PREFIX,
-    config: circuitConfig(config),
+  const engine = engineConfig(config);
+  const stores = openStores(redis, config.SENDCODE_PREFIX, {
+    health: providerHealthConfig(engine.settings),
+    retry: engine.retry,
     // Perf (bench/README.md): a closed circuit heard from Redis in the last 250 ms is trusted, which
     // spares almost every send its `allow` round trip. A failure here is still recorded (and reopens
     // the trust question at once); an outage seen by another process reaches this one within 250 ms.
-    closedHintMs: CLOSED_HINT_MS,
+    circuit: { config: circuitConfig(config), closedHintMs: CLOSED_HINT_MS },
   });
-  const engine = engineConfig(config);
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config, channels)));
-  const queues = createDeliveryQueues(redis, config.SENDCODE_PREFIX, engine.retry);
-  for (const queue of Object.values(queues.queues)) {
+  for (const queue of Object.values(stores.queues.queues)) {
     queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
   }
-  const receiptDue = createReceiptDue({ redis, prefix: config.SENDCODE_PREFIX });
-  const health = createProviderHealth({
-    redis,
-    prefix: config.SENDCODE_PREFIX,
-    ...providerHealthConfig(engine.settings),
-  });
-  const watch = createSendWatch({ redis, prefix: config.SENDCODE_PREFIX });
-  const deps = {
-    store: createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX }),
-    queues,
-    receiptDue,
-    watch,
-    config: engine,
-    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
-    admission: createAdmission({ redis, prefix: config.SENDCODE_PREFIX }),
-    health,
-    metrics: createEngineMetrics(registry),
-    logger,
-    now: Date.now,
-    usable: (channel: ChannelName) => channels[channel].length > 0,
-  };
-  const options = {
-    connection: redis,
-    prefix: config.SENDCODE_PREFIX,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_MS,
-    stalledInterval: config.WORKER_LOCK_MS,
-  };
-  const live = new Map<ChannelName, Worker<DeliveryJob>>();
-  const activity = new Map<ChannelName, Activity>();
-  const deliver = createDeliveryProcessor({
-    ...deps,
-    spend: createSpendLedger({ redis, prefix: config.SENDCODE_PREFIX }),
-    channels,
-    circuit,
-    routing: createProviderRouting({
-      health,
-      rules: engine.settings.providerHealth,
-      logger,
-      now: Date.now,
-      random: Math.random,
-      cacheMs: ROUTING_CACHE_MS,
-    }),
-    rateLimit: async (channel, ms) => live.get(channel)?.rateLimit(ms),
-  });
-  /** Starts (or restarts) the worker of one queue. */
-  const start = (channel: ChannelName) => {
-    const worker = createDeliveryWorker(channel, deliver, options);
-    worker.on('error', (error) => logger.error({ err: error, queue: channel }, 'worker error'));
-    const state = new Activity(Date.now());
-    state.track(worker, Date.now);
-    activity.set(channel, state);
-    live.set(channel, worker);
-  };
-  for (const channel of CHANNELS) start(channel);
-  const sweeper = startReceiptSweeper({
-    due: receiptDue,
-    run: createReceiptTimeoutProcessor(deps),
-    logger,
-    now: Date.now,
-  });
+  const deps = senderDeps(config, engine, stores, channels, registry, logger);
+  const workers = startDeliveryWorkers(deps, { connection: redis, prefix: stores.prefix, config, logger });
+  const run = createReceiptTimeoutProcessor(deps);
+  const sweeper = startReceiptSweeper({ due: stores.receiptDue, run, logger, now: Date.now });
   // Sends a failure left half done (recorded without a job, accepted without a receipt timeout).
   const reconciler = startSendReconciler({ deps });
-  const watchdog = startWatchdog({
-    watched: CHANNELS.map((channel) => ({
-      queue: queues.queues[channel],
-      activity: () => activity.get(channel) ?? new Activity(Date.now()),
-      replace: async () => {
-        await live.get(channel)?.close(true);
-        start(channel);
-      },
-    })),
-    intervalMs: config.WATCHDOG_STUCK_SECONDS * 250,
-    stuckMs: config.WATCHDOG_STUCK_SECONDS * 1000,
+  registerWorkerMetrics(registry, {
+    ...stores,
+    rules: engine.settings.providerHealth,
+    exportQueueMetrics: config.WORKERS_EXPORT_QUEUE_METRICS,
     logger,
     now: Date.now,
   });
-  const workers = () => [...live.values()];
-
-  const breakers = CHANNELS.flatMap((channel) =>
-    CARRIERS[channel].map((provider) => ({ provider, channel })),
-  );
-  new Gauge({
-    name: 'sendcode_provider_circuit_open',
-    help: '1 while the circuit breaker of a provider’s API for a channel is open or half-open (shared by every worker, read from Redis).',
-    labelNames: ['provider', 'channel'],
-    registers: [registry],
-    async collect() {
-      const states = await circuit.states(
-        breakers.map(({ provider, channel }) => `${provider}:${channel}` as const),
-      );
-      for (const { provider, channel } of breakers) {
-        this.set({ provider, channel }, states[`${provider}:${channel}`] === 'closed' ? 0 : 1);
-      }
-    },
+  const server = await startMetricsServer({
+    registry,
+    healthy: workers.running,
+    port: config.WORKERS_METRICS_PORT,
+    host: config.WORKERS_HOST,
   });
-
-  registerProviderHealthMetrics(registry, health, engine.settings.providerHealth, logger, Date.now);
-
-  if (config.WORKERS_EXPORT_QUEUE_METRICS) {
-    registerQueueMetrics(registry, Object.values(queues.queues), logger);
-    registerReceiptMetrics(registry, receiptDue, logger);
-  }
-
-  const server = createServer((req, res) => {
-    if (req.url === '/metrics') {
-      registry.metrics().then(
-        (body) => {
-          res.setHeader('Content-Type', registry.contentType);
-          res.end(body);
-        },
-        () => {
-          res.statusCode = 503;
-          res.end();
-        },
-      );
-      return;
-    }
-    if (req.url === '/healthz') {
-      const running = workers().every((worker) => worker.isRunning());
-      res.statusCode = running ? 200 : 503;
-      res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ status: running ? 'ok' : 'stopped' }));
-      return;
-    }
-    res.statusCode = 404;
-    res.end();
-  });
-  server.listen(config.WORKERS_METRICS_PORT, config.WORKERS_HOST);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const { port } = server.address() as AddressInfo;
   const providers = Object.fromEntries(
     CHANNELS.map((c) => [c, channels[c].map((adapter) => adapter.provider)]),
   );
@@ -218,17 +101,45 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${config.WORKERS_HOST}:${port}`,
+    url: server.url,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        watchdog.stop();
-        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop(), reconciler.stop()]);
-        await queues.close();
+        await server.close();
+        await Promise.all([workers.close(), sweeper.stop(), reconciler.stop()]);
+        await stores.queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         await redis.quit();
       })();
       return closing;
     },
+  };
+}
+
+/** What the delivery and receipt-timeout processors and the reconciler are given. */
+function senderDeps(
+  config: WorkersEnv,
+  engine: EngineConfig,
+  stores: Stores,
+  channels: ChannelSet,
+  registry: Registry,
+  logger: Logger,
+): Omit<SenderDeps, 'rateLimit'> {
+  return {
+    ...stores,
+    config: engine,
+    ring: createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS),
+    metrics: createEngineMetrics(registry),
+    logger,
+    now: Date.now,
+    usable: (channel: ChannelName) => channels[channel].length > 0,
+    channels,
+    routing: createProviderRouting({
+      health: stores.health,
+      rules: engine.settings.providerHealth,
+      logger,
+      now: Date.now,
+      random: Math.random,
+      cacheMs: ROUTING_CACHE_MS,
+    }),
   };
 }

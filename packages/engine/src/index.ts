@@ -8,7 +8,7 @@ export {
   providerHealthConfig,
 } from './config.ts';
 export { reportConfigWarnings } from './config-warnings.ts';
-export { createDeliveryProcessor } from './deliver.ts';
+export { createDeliveryProcessor } from './deliver/processor.ts';
 export type { ChannelSet, EngineDeps, SenderDeps } from './deps.ts';
 export { type FailedSend, type FailoverOptions, type FailoverResult, failover } from './failover.ts';
 export { registerProviderHealthMetrics } from './health-metrics.ts';

@@ -3,44 +3,29 @@ import {
   type ChannelName,
   createKeyRing,
   DEFAULT_SETTINGS,
-  hashCode,
-  maskDestination,
   type PlanStep,
   type ProviderName,
-  sealWith,
 } from '@sendcode/policy';
 import { createLogger } from '@sendcode/runtime';
-import {
-  createAdmission,
-  createCircuitBreaker,
-  createDeliveryQueues,
-  createDeliveryWorker,
-  createProviderHealth,
-  createReceiptDue,
-  createSendWatch,
-  createSpendLedger,
-  createVerificationStore,
-  type DeliveryJob,
-  type DeliveryQueues,
-  type DeliveryView,
-  type SendRecord,
-  type SendWatch,
-  type TimelineEvent,
+import type {
+  DeliveryJob,
+  DeliveryQueues,
+  DeliveryView,
+  SendRecord,
+  SendWatch,
+  TimelineEvent,
 } from '@sendcode/store';
 import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineConfig, providerHealthConfig } from './config.ts';
-import { createDeliveryProcessor } from './deliver.ts';
+import type { EngineConfig } from './config.ts';
 import type { ChannelSet, SenderDeps } from './deps.ts';
-import { createEngineMetrics } from './metrics.ts';
 import { startReceiptSweeper } from './receipt-sweeper.ts';
 import { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 import { resend } from './resend.ts';
-import { createProviderRouting } from './routing.ts';
 import { createSendReconciler, startSendReconciler, watchAction, watchSend } from './send-reconciler.ts';
+import { engineFixture, nextVerificationId } from './test-fixture.ts';
 
 /**
  * The reconciler on real Redis and real BullMQ workers. The parts that fail are injected around the
@@ -49,7 +34,6 @@ import { createSendReconciler, startSendReconciler, watchAction, watchSend } fro
  */
 
 const PHONE = '+819012345678';
-const CODE = '123456';
 /** Short, so the suite is quick: the reconciler looks at a send 400 ms after it was recorded. */
 const AFTER_MS = 400;
 
@@ -134,60 +118,27 @@ afterEach(async () => {
   await Promise.all(rigs.splice(0).map((rig) => rig.close()));
 });
 
-let counter = 0;
-
 /** The workers (delivery, receipt sweeper, reconciler) over `channels`; `wrap` injects the failing parts. */
 function startRig(
   channels: ChannelSet,
   wrap: { queues?: (q: DeliveryQueues) => DeliveryQueues; watch?: (w: SendWatch) => SendWatch } = {},
   config: Partial<EngineConfig> = {},
 ): Rig {
-  const prefix = uniquePrefix('reconcile');
-  const store = createVerificationStore({ redis, prefix });
-  const raw = createDeliveryQueues(redis, prefix, { attempts: 3, backoffMs: 20 });
-  const registry = new Registry();
-  const ring = createKeyRing('workers-secret');
-  const health = createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) });
-  const deps: SenderDeps = {
-    store,
-    queues: wrap.queues ? wrap.queues(raw) : raw,
-    receiptDue: createReceiptDue({ redis, prefix }),
-    watch: wrap.watch ? wrap.watch(createSendWatch({ redis, prefix })) : createSendWatch({ redis, prefix }),
-    config: {
-      maxSends: 5,
-      resendCooldownMs: 0,
-      receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
-      publicUrl: undefined,
-      retry: { attempts: 3, backoffMs: 20 },
-      stepRetryMs: 15_000,
-      reconcileAfterMs: AFTER_MS,
-      settings: DEFAULT_SETTINGS,
-      ...config,
-    },
-    metrics: createEngineMetrics(registry),
-    logger,
-    now: Date.now,
-    usable: (channel) => channels[channel].length > 0,
-    ring,
-    admission: createAdmission({ redis, prefix }),
-    spend: createSpendLedger({ redis, prefix }),
+  const fixture = engineFixture(redis, {
+    prefix: uniquePrefix('reconcile'),
     channels,
-    circuit: createCircuitBreaker({ redis, prefix }),
-    health,
-    routing: createProviderRouting({
-      health,
-      rules: DEFAULT_SETTINGS.providerHealth,
-      logger,
-      now: Date.now,
-      random: Math.random,
-      cacheMs: 1_000,
+    ring: createKeyRing('workers-secret'),
+    logger,
+    config: { resendCooldownMs: 0, reconcileAfterMs: AFTER_MS, ...config },
+    wrap: (stores) => ({
+      ...(wrap.queues ? { queues: wrap.queues(stores.queues) } : {}),
+      ...(wrap.watch ? { watch: wrap.watch(stores.watch) } : {}),
     }),
-    rateLimit: async () => {},
-  };
-  const deliver = createDeliveryProcessor(deps);
-  const workers: Worker<DeliveryJob>[] = (['email', 'sms', 'voice'] as const).map((channel) =>
-    createDeliveryWorker(channel, deliver, { connection: redis, prefix, concurrency: 1 }),
-  );
+  });
+  const { deps, registry } = fixture;
+  // The gateway's own queues: only the workers' are given the failing part.
+  const raw = fixture.stores.queues;
+  fixture.startWorkers();
   const sweeper = startReceiptSweeper({
     due: deps.receiptDue,
     run: createReceiptTimeoutProcessor(deps),
@@ -200,46 +151,21 @@ function startRig(
     deps,
     registry,
     async start(plan) {
-      counter += 1;
-      const id = `ver_${counter.toString(16).padStart(32, '0')}`;
-      const now = Date.now();
       const first = plan[0] as PlanStep;
+      const id = nextVerificationId();
       await watchSend(deps, { verificationId: id, step: 0, send: 1 });
-      await store.create(
-        {
-          id,
-          client: 'acme',
-          planMasked: plan.map((step) => ({ channel: step.channel, to: maskDestination(step.to) })),
-          sealedPlan: sealWith(ring, JSON.stringify(plan), { verificationId: id, field: 'plan' }),
-          sealedCode: sealWith(ring, CODE, { verificationId: id, field: 'code' }),
-          codeHash: hashCode(ring.current.codeHmac, id, CODE),
-          keyId: ring.current.id,
-          codeLength: CODE.length,
-          locale: 'en',
-          brand: 'Contoso',
-          purpose: 'sign_in',
-          accountRef: undefined,
-          ttlSeconds: 600,
-          createdAt: now,
-          expiresAt: now + 600_000,
-          maxAttempts: 5,
-          channel: first.channel,
-        },
-        now,
-      );
-      // The gateway's own queues: only the workers' are given the failing part.
+      await fixture.create(plan, { id });
       await raw.add(first.channel, { verificationId: id, step: 0, send: 1 });
       return id;
     },
-    timeline: (id) => store.timeline(id),
+    timeline: (id) => deps.store.timeline(id),
     async reconciled(kind) {
       const values = (await registry.getSingleMetric('sendcode_sends_reconciled_total')?.get())?.values;
       return values?.find((v) => v.labels.kind === kind)?.value ?? 0;
     },
     async close() {
-      await Promise.all([...workers.map((worker) => worker.close()), sweeper.stop(), reconciler.stop()]);
-      await Promise.all(Object.values(raw.queues).map((queue) => queue.obliterate({ force: true })));
-      await raw.close();
+      await Promise.all([sweeper.stop(), reconciler.stop()]);
+      await fixture.close();
     },
   };
   rigs.push(rig);
@@ -378,33 +304,16 @@ describe('an accepted send without its receipt timeout', () => {
 describe('the reconciler on a queue no worker takes from', () => {
   it('leaves a send whose job waits alone, queues it once its job is gone, and drops what was never recorded', async () => {
     const prefix = uniquePrefix('reconcile');
-    const store = createVerificationStore({ redis, prefix });
-    const queues = createDeliveryQueues(redis, prefix);
-    const registry = new Registry();
-    const watch = createSendWatch({ redis, prefix });
     let now = Date.now();
-    const deps = {
-      store,
-      queues,
-      watch,
-      receiptDue: createReceiptDue({ redis, prefix }),
-      config: {
-        maxSends: 5,
-        resendCooldownMs: 0,
-        receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
-        publicUrl: undefined,
-        retry: { attempts: 3, backoffMs: 20 },
-        stepRetryMs: 15_000,
-        reconcileAfterMs: 5_000,
-        settings: DEFAULT_SETTINGS,
-      },
+    const fixture = engineFixture(redis, {
+      prefix,
       ring: createKeyRing('workers-secret'),
-      admission: createAdmission({ redis, prefix }),
-      health: createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) }),
-      metrics: createEngineMetrics(registry),
       logger,
+      config: { resendCooldownMs: 0 },
       now: () => now,
-    };
+    });
+    const { deps, registry } = fixture;
+    const { queues, watch } = deps;
     const reconcile = createSendReconciler(deps);
     const reconciled = async () =>
       (await registry.getSingleMetric('sendcode_sends_reconciled_total')?.get())?.values.find(
@@ -414,28 +323,7 @@ describe('the reconciler on a queue no worker takes from', () => {
       const id = 'ver_0000000000000000000000000000aaaa';
       const job = { verificationId: id, step: 0, send: 1 };
       await watchSend(deps, job);
-      await store.create(
-        {
-          id,
-          client: 'acme',
-          planMasked: [{ channel: 'sms', to: maskDestination(PHONE) }],
-          sealedPlan: 'v2.sealed',
-          sealedCode: 'v2.sealed',
-          codeHash: 'hash',
-          keyId: 'k1',
-          codeLength: 6,
-          locale: 'en',
-          brand: 'Contoso',
-          purpose: 'sign_in',
-          accountRef: undefined,
-          ttlSeconds: 600,
-          createdAt: now,
-          expiresAt: now + 600_000,
-          maxAttempts: 5,
-          channel: 'sms',
-        },
-        now,
-      );
+      await fixture.create([{ channel: 'sms', to: PHONE }], { id });
       await queues.add('sms', job);
 
       // A backlog: 30 s later the job still waits. Nothing is added; it is looked at again later.
@@ -458,8 +346,7 @@ describe('the reconciler on a queue no worker takes from', () => {
       expect(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-2`)).toBeNull();
       expect(await reconciled()).toBe(1);
     } finally {
-      await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
-      await queues.close();
+      await fixture.close();
     }
   });
 });

@@ -9,3 +9,4 @@ export {
 } from './env.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { parseRedisUrl, type RedisTarget } from './redis-url.ts';
+export { withTimeout } from './timeout.ts';

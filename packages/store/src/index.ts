@@ -60,6 +60,7 @@ export {
   type IdempotencyStoreOptions,
   idempotencyKey,
 } from './idempotency/idempotency.ts';
+export { type OpenStoresOptions, openStores, type Stores } from './open-stores.ts';
 export {
   createPrefixGuard,
   type PrefixBlock,

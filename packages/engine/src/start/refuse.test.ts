@@ -1,30 +1,35 @@
-import { parseSettings } from '@sendcode/policy';
-import type { DeliveryQueues } from '@sendcode/store';
+import { parseSettings, type Settings } from '@sendcode/policy';
 import { memoryOfKeys, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EngineFixture, type EngineFixtureOptions, engineFixture } from '../test-fixture.ts';
 import { startVerification } from './start.ts';
-import { type TestStartOptions, testStartDeps } from './test-deps.ts';
 import type { StartDeps, StartResult } from './types.ts';
 
 let redis: Redis;
-const opened: DeliveryQueues[] = [];
+const opened: EngineFixture[] = [];
 
 beforeAll(() => {
   redis = testRedis();
 });
 afterAll(async () => {
-  for (const queues of opened) await queues.close();
+  for (const fixture of opened) await fixture.close();
   await redis.quit();
 });
 
 // Mid-hour on a fixed clock: a run never straddles two refusal windows.
 const NOW = Date.UTC(2025, 0, 1, 12, 30);
 
-function deps(options: Omit<TestStartOptions, 'prefix' | 'now'> = {}) {
+function deps(options: { settings?: Settings; store?: EngineFixtureOptions['verifications'] } = {}) {
   const prefix = uniquePrefix('refuse');
-  const built = testStartDeps(redis, { prefix, now: () => NOW, ...options });
-  opened.push(built.queues);
+  const fixture = engineFixture(redis, {
+    prefix,
+    now: () => NOW,
+    ...(options.settings ? { config: { settings: options.settings } } : {}),
+    ...(options.store ? { verifications: options.store } : {}),
+  });
+  opened.push(fixture);
+  const built = fixture.deps;
   // BullMQ's keys are `{prefix:q}:…`, so the pattern has a wildcard on both sides.
   return { deps: built, memory: () => memoryOfKeys(redis, `*${prefix}*`) };
 }

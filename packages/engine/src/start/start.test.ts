@@ -1,21 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeliveryQueues, VerificationStore } from '@sendcode/store';
+import type { VerificationStore } from '@sendcode/store';
 import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EngineFixture, engineFixture } from '../test-fixture.ts';
 import { CREATE_CLAIM_MS } from './admit.ts';
 import { startVerification } from './start.ts';
-import { testStartDeps } from './test-deps.ts';
 import type { StartDeps } from './types.ts';
 
 let redis: Redis;
-const opened: DeliveryQueues[] = [];
+const opened: EngineFixture[] = [];
 
 beforeAll(() => {
   redis = testRedis();
 });
 afterAll(async () => {
-  for (const queues of opened) await queues.close();
+  for (const fixture of opened) await fixture.close();
   await redis.quit();
 });
 
@@ -24,9 +24,9 @@ function startDeps(
   wrap: (store: VerificationStore) => VerificationStore = (s) => s,
   prefix = uniquePrefix('start'),
 ): StartDeps {
-  const deps = testStartDeps(redis, { prefix, wrap });
-  opened.push(deps.queues);
-  return deps;
+  const fixture = engineFixture(redis, { prefix, wrap: (stores) => ({ store: wrap(stores.store) }) });
+  opened.push(fixture);
+  return fixture.deps;
 }
 
 /** A store whose `create` takes `ms` longer: a gateway on a slower path to Redis than the others. */

@@ -2,9 +2,7 @@ import type { Channel, Delivery, SendResult } from '@sendcode/channels';
 import {
   type ChannelName,
   createKeyRing,
-  DEFAULT_SETTINGS,
   diagnose,
-  hashCode,
   type KeyRing,
   maskDestination,
   type PlanStep,
@@ -13,16 +11,7 @@ import {
 } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
 import {
-  createAdmission,
-  createCircuitBreaker,
-  createDeliveryQueues,
-  createDeliveryWorker,
-  createProviderHealth,
-  createReceiptDue,
-  createSendWatch,
   createSpendLedger,
-  createVerificationStore,
-  type DeliveryJob,
   type DeliveryQueues,
   spendDay,
   type TimelineEvent,
@@ -30,15 +19,12 @@ import {
   verificationKeys,
 } from '@sendcode/store';
 import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineConfig, providerHealthConfig } from './config.ts';
-import { createDeliveryProcessor } from './deliver.ts';
-import type { ChannelSet } from './deps.ts';
-import { createEngineMetrics } from './metrics.ts';
-import { createProviderRouting } from './routing.ts';
+import type { EngineConfig } from '../config.ts';
+import type { ChannelSet } from '../deps.ts';
+import { engineFixture, TEST_CODE } from '../test-fixture.ts';
 
 /**
  * The delivery processor on real Redis and real BullMQ workers, with adapters written here: the
@@ -49,7 +35,7 @@ import { createProviderRouting } from './routing.ts';
 
 const PHONE = '+819012345678';
 const EMAIL = 'taro@example.com';
-const CODE = '123456';
+const CODE = TEST_CODE;
 
 /** An adapter that accepts everything and remembers what it was given. */
 function accepting<C extends ChannelName>(channel: C, provider: ProviderName) {
@@ -123,7 +109,6 @@ afterAll(async () => {
   await redis.quit();
 });
 
-let counter = 0;
 const harnesses: Harness[] = [];
 afterEach(async () => {
   const done = harnesses.splice(0);
@@ -145,99 +130,29 @@ function startHarness(
   ring = createKeyRing('workers-secret'),
   overrides: HarnessConfig = {},
 ): Harness {
-  const prefix = uniquePrefix('deliver');
-  const store = createVerificationStore({ redis, prefix });
-  const retry = overrides.retry ?? { attempts: 3, backoffMs: 20 };
-  const queues = createDeliveryQueues(redis, prefix, retry);
-  const registry = new Registry();
   const logs: string[] = [];
-  const logger = recordingLogger(logs);
-  const config: EngineConfig = {
-    maxSends: 5,
-    resendCooldownMs: 30_000,
-    receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
-    publicUrl: undefined,
-    retry,
-    stepRetryMs: overrides.stepRetryMs ?? 15_000,
-    reconcileAfterMs: 5_000,
-    settings: DEFAULT_SETTINGS,
-  };
-  const health = createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) });
-  const deliver = createDeliveryProcessor({
-    store,
-    queues,
-    receiptDue: createReceiptDue({ redis, prefix }),
-    watch: createSendWatch({ redis, prefix }),
-    config,
-    metrics: createEngineMetrics(registry),
-    logger,
-    now: Date.now,
-    usable: (channel) => channels[channel].length > 0,
-    ring,
-    admission: createAdmission({ redis, prefix }),
-    spend: createSpendLedger({ redis, prefix }),
+  const fixture = engineFixture(redis, {
+    prefix: uniquePrefix('deliver'),
     channels,
-    circuit: createCircuitBreaker({ redis, prefix }),
-    health,
-    routing: createProviderRouting({
-      health,
-      rules: DEFAULT_SETTINGS.providerHealth,
-      logger,
-      now: Date.now,
-      random: Math.random,
-      cacheMs: 1_000,
-    }),
-    rateLimit: async () => {},
+    ring,
+    logger: recordingLogger(logs),
+    config: overrides,
   });
-  const workers: Worker<DeliveryJob>[] = (['email', 'sms', 'voice'] as const).map((channel) =>
-    createDeliveryWorker(channel, deliver, { connection: redis, prefix, concurrency: 1 }),
-  );
+  fixture.startWorkers();
+  const { deps, prefix, registry } = fixture;
   const harness: Harness = {
     logs,
-    store,
-    queues,
+    store: deps.store,
+    queues: deps.queues,
     redis,
     prefix,
     registry,
     ring,
-    async create(plan, options = {}) {
-      counter += 1;
-      const id = `ver_${counter.toString(16).padStart(32, '0')}`;
-      const sealRing = options.sealRing ?? ring;
-      const now = Date.now();
-      const first = plan[0] as PlanStep;
-      await store.create(
-        {
-          id,
-          client: 'acme',
-          planMasked: plan.map((step) => ({ channel: step.channel, to: maskDestination(step.to) })),
-          sealedPlan: sealWith(sealRing, JSON.stringify(plan), { verificationId: id, field: 'plan' }),
-          sealedCode: sealWith(sealRing, CODE, { verificationId: id, field: 'code' }),
-          codeHash: hashCode(sealRing.current.codeHmac, id, CODE),
-          keyId: sealRing.current.id,
-          codeLength: CODE.length,
-          locale: 'en',
-          brand: options.brand ?? 'Contoso',
-          purpose: 'sign_in',
-          accountRef: undefined,
-          ttlSeconds: 600,
-          createdAt: now,
-          expiresAt: now + 600_000,
-          maxAttempts: 5,
-          channel: first.channel,
-        },
-        now,
-      );
-      return id;
-    },
+    create: (plan, options) => fixture.create(plan, options),
     async enqueue(id, channel) {
-      await queues.add(channel, { verificationId: id, step: 0, send: 1 });
+      await deps.queues.add(channel, { verificationId: id, step: 0, send: 1 });
     },
-    async close() {
-      await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
-      await queues.close();
-    },
+    close: () => fixture.close(),
   };
   harnesses.push(harness);
   return harness;
