@@ -9,7 +9,13 @@ import {
 } from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
 import { type Logger, withTimeout } from '@sendcode/runtime';
-import { createRedisConnection, openStores, type RedisConnection, type Stores } from '@sendcode/store';
+import {
+  checkRedisAtBoot,
+  createRedisConnection,
+  openStores,
+  type RedisConnection,
+  type Stores,
+} from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
@@ -35,6 +41,11 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const url = `http://${config.HOST}:${port}`;
 
   const redis = await connect(config.REDIS_URL);
+  await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
+    redis.disconnect();
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  });
   const engine = { ...engineConfig(config), publicUrl: config.PUBLIC_URL ?? url };
   const stores = openStores(redis, config.SENDCODE_PREFIX, {
     // Receipts count in the providers' delivery health, which the workers route by.

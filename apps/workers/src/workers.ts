@@ -14,7 +14,7 @@ import {
 } from '@sendcode/engine';
 import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import { createRedisConnection, openStores, type Stores } from '@sendcode/store';
+import { checkRedisAtBoot, createRedisConnection, openStores, type Stores } from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
 import { startDeliveryWorkers } from './delivery-workers.ts';
@@ -60,6 +60,10 @@ export async function startWorkers(
   const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
   // ioredis reconnects by itself; an error event without a listener would crash the process.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const engine = engineConfig(config);

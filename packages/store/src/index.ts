@@ -46,6 +46,7 @@ export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './core/error
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './core/keys.ts';
 export {
   checkRedis,
+  checkRedisAtBoot,
   checkRedisServers,
   MIN_REDIS_VERSION,
   type RedisFinding,

@@ -1,7 +1,8 @@
 import { eventually, type RedisServer, startRedisServer } from '@sendcode/testing';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRedis, checkRedisServers, compareVersions } from './redis-checks.ts';
+import { checkRedis, checkRedisAtBoot, checkRedisServers, compareVersions } from './redis-checks.ts';
 
 const servers: RedisServer[] = [];
 const connections: Redis[] = [];
@@ -82,5 +83,23 @@ describe('compareVersions', () => {
     expect(compareVersions('6.0.20', '6.2.0')).toBe(-1);
     expect(compareVersions('10.0.0', '6.2.0')).toBe(1);
     expect(compareVersions('6.2', '6.2.0')).toBe(0);
+  });
+});
+
+describe('checkRedisAtBoot', () => {
+  /** A real pino logger writing its lines here. */
+  function capture() {
+    const lines: { level: number; msg: string; check?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    return { lines, logger };
+  }
+
+  it('refuses an evicting Redis and logs the warnings of one it accepts', async () => {
+    const { lines, logger } = capture();
+    await expect(
+      checkRedisAtBoot(await serverWith('--appendonly', 'yes', '--maxmemory-policy', 'volatile-lru'), logger),
+    ).rejects.toThrow(/refusing to start: Redis has maxmemory-policy volatile-lru/);
+    await checkRedisAtBoot(await serverWith('--maxmemory-policy', 'noeviction'), logger);
+    expect(lines.filter((line) => line.check === 'no_aof')).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { ConfigError, type Logger, withTimeout } from '@sendcode/runtime';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisConnection } from './connection.ts';
 
@@ -140,4 +141,25 @@ export function compareVersions(a: string, b: string): number {
     if (difference !== 0) return Math.sign(difference);
   }
   return 0;
+}
+
+/** How long the boot check waits for Redis to answer before starting without it. */
+const BOOT_CHECK_MS = 5_000;
+
+/**
+ * The gateway's and workers' boot check: refuses to start (a ConfigError) on a fatal finding, an
+ * evicting Redis, and logs the rest as warnings. A Redis that does not answer in time is not checked:
+ * the gateway answers 503 and the workers wait until it comes, as they always have.
+ */
+export async function checkRedisAtBoot(redis: RedisConnection, logger: Logger): Promise<void> {
+  let findings: RedisFinding[];
+  try {
+    findings = await withTimeout(checkRedis(redis), BOOT_CHECK_MS);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not check the Redis configuration; run sendcode doctor');
+    return;
+  }
+  for (const { code, message } of findings) logger.warn({ check: code }, message);
+  const fatal = findings.find((finding) => finding.severity === 'fatal');
+  if (fatal) throw new ConfigError(`refusing to start: ${fatal.message}`);
 }
