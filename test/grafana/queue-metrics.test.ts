@@ -44,7 +44,13 @@ describe('queue depth and age of the oldest waiting job', () => {
 
     const registry = new Registry();
     const now = first.timestamp + 90_000;
-    registerQueueMetrics(registry, Object.values(queues.queues), logger, () => now);
+    registerQueueMetrics(
+      registry,
+      Object.values(queues.queues),
+      logger,
+      () => true,
+      () => now,
+    );
 
     const jobs = await samples(registry, 'sendcode_queue_jobs');
     expect(jobs.get('{queue="deliver-sms",state="waiting"}')).toBe(2);

@@ -37,7 +37,10 @@ const fields = coreEnv.extend(engineEnv.shape).extend({
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** A queue whose jobs wait this long while its worker runs nothing gets a new worker (the watchdog). */
   WATCHDOG_STUCK_SECONDS: z.coerce.number().positive().default(60),
-  /** Export queue depth and age. With several worker processes, exactly one sets this (others `false`). */
+  /**
+   * Take part in exporting queue depth and age: of every worker process with this on, the one holding
+   * a short Redis lease exports them, so any number of replicas is correct. `false`: never this one.
+   */
   WORKERS_EXPORT_QUEUE_METRICS: z.stringbool().default(true),
   /** Provider order per channel; providers without credentials are skipped. */
   SMS_PROVIDERS: providerList('sms'),

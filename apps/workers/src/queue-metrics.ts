@@ -11,13 +11,14 @@ const COLLECT_TIMEOUT_MS = 2_000;
 
 /**
  * Queue depth per state and the age of the oldest waiting job, read from Redis at scrape time. Every
- * worker process sees the same queues, so exactly one process per deployment should register these
- * (`WORKERS_EXPORT_QUEUE_METRICS`), or every series is duplicated.
+ * worker process sees the same queues, so only the process for which `exporting()` is true (the one
+ * holding the queue-metrics lease) gives samples; the others give none, and no series is duplicated.
  */
 export function registerQueueMetrics(
   registry: Registry,
   queues: readonly Queue[],
   logger: Logger,
+  exporting: () => boolean = () => true,
   now: () => number = Date.now,
 ): void {
   const failed = (error: unknown) => logger.warn({ err: error }, 'queue metrics: Redis did not answer');
@@ -27,11 +28,12 @@ export function registerQueueMetrics(
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
+      this.reset();
+      if (!exporting()) return;
       const counts = await withTimeout(
         Promise.all(queues.map((queue) => queue.getJobCounts(...QUEUE_STATES))),
         COLLECT_TIMEOUT_MS,
       ).catch(failed);
-      this.reset();
       if (!counts) return;
       queues.forEach((queue, index) => {
         for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
@@ -44,11 +46,12 @@ export function registerQueueMetrics(
     labelNames: ['queue'],
     registers: [registry],
     async collect() {
+      this.reset();
+      if (!exporting()) return;
       const oldest = await withTimeout(
         Promise.all(queues.map(async (queue) => (await queue.getWaiting(0, 0))[0])),
         COLLECT_TIMEOUT_MS,
       ).catch(failed);
-      this.reset();
       if (!oldest) return;
       queues.forEach((queue, index) => {
         const job = oldest[index];
@@ -60,18 +63,23 @@ export function registerQueueMetrics(
 
 /**
  * Sends waiting for a delivery receipt: the entries of the receipt timeouts' due set, read from Redis
- * at scrape time, so exported by the same single process as the queue metrics.
+ * at scrape time, so exported by the same one process as the queue metrics.
  */
 export function registerReceiptMetrics(
   registry: Registry,
   due: Pick<ReceiptDue, 'size'>,
   logger: Logger,
+  exporting: () => boolean = () => true,
 ): void {
   new Gauge({
     name: 'sendcode_receipts_awaited',
     help: 'Sends accepted and waiting for a delivery receipt (exported by one worker process only).',
     registers: [registry],
     async collect() {
+      if (!exporting()) {
+        this.remove();
+        return;
+      }
       const size = await withTimeout(due.size(), COLLECT_TIMEOUT_MS).catch((error: unknown) => {
         logger.warn({ err: error }, 'receipt metrics: Redis did not answer');
       });

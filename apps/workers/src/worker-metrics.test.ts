@@ -29,7 +29,7 @@ function metrics(exportQueueMetrics: boolean) {
   registerWorkerMetrics(registry, {
     ...stores,
     rules: DEFAULT_SETTINGS.providerHealth,
-    exportQueueMetrics,
+    exportingQueueMetrics: exportQueueMetrics ? () => true : undefined,
     logger,
     now: Date.now,
   });

@@ -11,24 +11,28 @@ export interface WorkerMetricsOptions {
   readonly rules: ProviderHealthRules;
   readonly queues: DeliveryQueues;
   readonly receiptDue: ReceiptDue;
-  /** Queue depth and awaited receipts: exactly one process of a deployment exports them. */
-  readonly exportQueueMetrics: boolean;
+  /**
+   * Queue depth and awaited receipts are the same for every process: each scrape gives them only
+   * while this is true (the process holds the queue-metrics lease); undefined: never.
+   */
+  readonly exportingQueueMetrics: (() => boolean) | undefined;
   readonly logger: Logger;
   readonly now: () => number;
 }
 
 /**
  * The gauges read from Redis at scrape time: every provider API's circuit and delivery health, and,
- * in the one process that exports them, the queues and the receipts awaited. (The counters of sends
+ * in the one process holding the queue-metrics lease, the queues and the receipts awaited. (The counters of sends
  * are the engine's, registered with its metrics.)
  */
 export function registerWorkerMetrics(registry: Registry, options: WorkerMetricsOptions): void {
   const { logger } = options;
   registerCircuitMetrics(registry, options.circuit);
   registerProviderHealthMetrics(registry, options.health, options.rules, logger, options.now);
-  if (!options.exportQueueMetrics) return;
-  registerQueueMetrics(registry, Object.values(options.queues.queues), logger);
-  registerReceiptMetrics(registry, options.receiptDue, logger);
+  const exporting = options.exportingQueueMetrics;
+  if (exporting === undefined) return;
+  registerQueueMetrics(registry, Object.values(options.queues.queues), logger, exporting);
+  registerReceiptMetrics(registry, options.receiptDue, logger, exporting);
 }
 
 const BREAKERS = CHANNELS.flatMap((channel) => CARRIERS[channel].map((provider) => ({ provider, channel })));

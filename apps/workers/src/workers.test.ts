@@ -197,6 +197,31 @@ describe('startWorkers', () => {
     expect(text).toContain('sendcode_provider_circuit_open');
   });
 
+  it('of several processes, the one holding the lease exports the queue metrics; on its close another takes over', async () => {
+    const prefix = uniquePrefix('workers');
+    const first = await start({}, { SENDCODE_PREFIX: prefix });
+    const second = await start({}, { SENDCODE_PREFIX: prefix });
+    const exporting = async () =>
+      await Promise.all(
+        [first, second].map(async ({ workers }) =>
+          (await metricsOf(workers)).includes('sendcode_queue_jobs{'),
+        ),
+      );
+    expect(await eventually(exporting, (e) => e.filter(Boolean).length === 1)).toHaveLength(2);
+    expect((await exporting()).filter(Boolean)).toHaveLength(1);
+    const [holder, other] = (await exporting())[0] ? [first, second] : [second, first];
+    running.splice(running.indexOf(holder), 1);
+    await holder.workers.close();
+    await holder.stores.queues.close();
+    // The holder gave the lease back on close: the other takes it at its next renewal (5 s).
+    expect(
+      await eventually(
+        async () => (await metricsOf(other.workers)).includes('sendcode_queue_jobs{'),
+        Boolean,
+      ),
+    ).toBe(true);
+  });
+
   it('shuts down gracefully: the active send finishes, then the adapters and every connection close', async () => {
     const before = sockets();
     let release = () => {};

@@ -14,7 +14,14 @@ import {
 } from '@sendcode/engine';
 import { CHANNELS, type ChannelName, configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
-import { checkRedisAtBoot, createRedisConnection, openStores, type Stores } from '@sendcode/store';
+import {
+  checkRedisAtBoot,
+  createLease,
+  createRedisConnection,
+  keepLease,
+  openStores,
+  type Stores,
+} from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkersEnv } from './config.ts';
 import { startDeliveryWorkers } from './delivery-workers.ts';
@@ -44,6 +51,9 @@ const CLOSED_HINT_MS = 250;
  * the background: no send waits for it). A move another process stored is seen within this long.
  */
 const ROUTING_CACHE_MS = 1_000;
+
+/** The queue-metrics lease: renewed every third of it, taken over this long after its holder dies. */
+const QUEUE_METRICS_LEASE_MS = 15_000;
 
 /**
  * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, the send reconciler, and
@@ -85,10 +95,18 @@ export async function startWorkers(
   const sweeper = startReceiptSweeper({ due: stores.receiptDue, run, logger, now: Date.now });
   // Sends a failure left half done (recorded without a job, accepted without a receipt timeout).
   const reconciler = startSendReconciler({ deps });
+  // Any number of worker processes: the one holding this lease exports the queue gauges.
+  const queueMetrics = config.WORKERS_EXPORT_QUEUE_METRICS
+    ? keepLease(
+        createLease({ redis, prefix: stores.prefix, name: 'queue-metrics', ttlMs: QUEUE_METRICS_LEASE_MS }),
+        QUEUE_METRICS_LEASE_MS / 3,
+        logger,
+      )
+    : undefined;
   registerWorkerMetrics(registry, {
     ...stores,
     rules: engine.settings.providerHealth,
-    exportQueueMetrics: config.WORKERS_EXPORT_QUEUE_METRICS,
+    exportingQueueMetrics: queueMetrics?.holding,
     logger,
     now: Date.now,
   });
@@ -109,7 +127,7 @@ export async function startWorkers(
     close() {
       closing ??= (async () => {
         await server.close();
-        await Promise.all([workers.close(), sweeper.stop(), reconciler.stop()]);
+        await Promise.all([workers.close(), sweeper.stop(), reconciler.stop(), queueMetrics?.stop()]);
         await stores.queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         await redis.quit();

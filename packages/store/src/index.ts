@@ -61,6 +61,14 @@ export {
   type IdempotencyStoreOptions,
   idempotencyKey,
 } from './idempotency/idempotency.ts';
+export {
+  createLease,
+  type KeptLease,
+  keepLease,
+  type Lease,
+  type LeaseOptions,
+  leaseKey,
+} from './lease/lease.ts';
 export { type OpenStoresOptions, openStores, type Stores } from './open-stores.ts';
 export {
   createPrefixGuard,
