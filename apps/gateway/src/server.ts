@@ -23,6 +23,8 @@ import type { GatewayDeps } from './deps.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { providerAccounts } from './provider-accounts.ts';
 
+const KEEP_ALIVE_MS = 65_000;
+
 export interface RunningGateway {
   readonly url: string;
   /** Stops accepting requests and closes Redis connections. */
@@ -34,7 +36,9 @@ export interface RunningGateway {
  * (for webhook signatures and receipt URLs) defaults to the address actually bound.
  */
 export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
-  const server = createServer();
+  // Idle keep-alive connections outlive those of the load balancer or client in front (ALB: 60 s,
+  // undici: 4 s), so the gateway never closes a connection a client is about to reuse.
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 });
   server.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
