@@ -17,7 +17,7 @@ describe('@sendcode/client against the live gateway', () => {
   let system: TestSystem;
   let sendcode: ReturnType<typeof createSendcodeClient>;
   beforeAll(async () => {
-    system = await startTestSystem({ RESEND_COOLDOWN_SECONDS: '0.2' });
+    system = await startTestSystem({ RESEND_COOLDOWN_SECONDS: '2' });
     await eventually(
       () => fetch(`${system.gateway.url}/readyz`),
       (r) => r.ok,
@@ -35,7 +35,7 @@ describe('@sendcode/client against the live gateway', () => {
 
     const [sms] = await system.messagesFor(to);
     const code = sms?.code ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     const resent = await sendcode.verifications.resend(created.id);
     expect(resent).toMatchObject({ id: created.id, sends: 2 });
     const both = await system.messagesFor(to, 2);
