@@ -3,7 +3,8 @@
 # on an ephemeral port; then the end-to-end suites run again on a local three-master Redis Cluster
 # (vitest.cluster.config.ts, ~35 s; alone: `npm run test:cluster`). Extra arguments go to vitest for
 # both runs; a JSON report path (--outputFile.json=F) gets F.cluster.json for the cluster run.
-# With a file filter as argument (npm test -- test/e2e/x.test.ts) only the first run happens.
+# With a file filter as argument (npm test -- test/e2e/x.test.ts), or SENDCODE_TEST_CLUSTER=0, only
+# the first run happens.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 1
@@ -23,7 +24,7 @@ done
 
 npx vitest run "$@"
 status=$?
-if [ "$filtered" = 0 ]; then
+if [ "$filtered" = 0 ] && [ "${SENDCODE_TEST_CLUSTER:-1}" != 0 ]; then
   npx vitest run --config vitest.cluster.config.ts ${cluster_args[@]+"${cluster_args[@]}"} || status=1
 fi
 exit "$status"
