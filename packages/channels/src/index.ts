@@ -12,7 +12,7 @@ export {
   isDeliveryError,
   type SendResult,
 } from './channel.ts';
-export { providerBaseUrl } from './config.ts';
+export { PLAIN_HTTP_REFUSAL, plainHttpHosts, providerBaseUrl, refuseInsecureBaseUrls } from './config.ts';
 export { type DkimConfig, dkimAligned, dkimConfigSchema } from './email/smtp/dkim.ts';
 export { createSmtpEmail, type SmtpEmailConfig, smtpEmailConfigSchema } from './email/smtp/smtp-email.ts';
 export { createTwilioSms } from './sms/twilio/twilio-sms.ts';
