@@ -1,5 +1,5 @@
-import { startRedisServer } from '../../packages/testing/src/redis-server.ts';
 import type { TestProject } from 'vitest/node';
+import { startRedisServer } from '../../packages/testing/src/redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
