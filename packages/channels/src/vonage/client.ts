@@ -58,7 +58,9 @@ export function createVonageClient(options: VonageClientOptions): Vonage {
     apiKey: options.apiKey ?? null,
     apiSecret: options.apiSecret ?? null,
     applicationId: options.applicationId ?? null,
-    privateKey: options.privateKey ?? null,
+    // Auth passes it to fs.existsSync (a key may be a path), which Node 24 deprecates for null
+    // (DEP0187, a warning at every boot); the SDK reads '' as no key, as it reads null.
+    privateKey: options.privateKey ?? '',
   });
   return new Vonage(credentials, {
     timeout: options.timeoutMs,
