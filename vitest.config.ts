@@ -6,8 +6,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Cluster-only checks: `npm run test:cluster` (vitest.cluster.config.ts) runs them.
-    exclude: [...configDefaults.exclude, 'test/cluster/**'],
+    // Cluster-only checks: `npm run test:cluster` (vitest.cluster.config.ts) runs them; the compose
+    // test needs podman and built images: `npm run test:deploy` (vitest.deploy.config.ts).
+    exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/deploy/compose.test.ts'],
     globalSetup: ['test/helpers/global-redis.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The built command (npm run build first): sendcode gateway | workers | sandbox | doctor.
+// The built command (npm run build first): sendcode gateway | workers | sandbox | doctor | healthcheck.
 import '../dist/main.js';

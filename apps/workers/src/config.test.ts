@@ -62,9 +62,19 @@ it('refuses a plain-http provider base URL to another machine, naming the variab
   }
   for (const name of names) {
     expect(message).toContain(
-      `  ${name}: must be https:// (plain http:// only for a loopback host: 127.0.0.0/8, ::1, localhost)`,
+      `  ${name}: must be https:// (plain http:// only for a loopback host: 127.0.0.0/8, ::1, localhost, or a host in PROVIDER_PLAIN_HTTP_HOSTS)`,
     );
   }
+});
+
+it('accepts plain http to a host listed in PROVIDER_PLAIN_HTTP_HOSTS (a sandbox in compose)', () => {
+  const urls = Object.fromEntries(names.map((name) => [name, 'http://sandbox:4010']));
+  const env = parseEnv(workersEnv, { ...base, ...urls, PROVIDER_PLAIN_HTTP_HOSTS: ' sandbox, ,mock ' });
+  expect(env.PROVIDER_PLAIN_HTTP_HOSTS).toEqual(['sandbox', 'mock']);
+  expect(env.TWILIO_API_BASE_URL).toBe('http://sandbox:4010');
+  expect(() => parseEnv(workersEnv, { ...base, ...urls, PROVIDER_PLAIN_HTTP_HOSTS: 'mock' })).toThrow(
+    /VONAGE_API_HOST: must be https:\/\//,
+  );
 });
 
 it('accepts https anywhere, http to loopback (the sandbox), and empty as unset', () => {

@@ -1,11 +1,12 @@
-import { providerBaseUrl } from '@sendcode/channels';
+import { providerBaseUrl, refuseInsecureBaseUrls } from '@sendcode/channels';
 import { engineEnv } from '@sendcode/engine';
 import { type PaidChannel, providersFor } from '@sendcode/policy';
 import { coreEnv, optionalString, port } from '@sendcode/runtime';
 import { z } from 'zod';
 
-/** A provider API base URL override: https, or http to this machine only (the sandbox). */
+/** A provider API base URL override: https, or http to this machine or a listed host (the sandbox). */
 const baseUrl = optionalString.pipe(providerBaseUrl.optional());
+const BASE_URLS = ['TWILIO_API_BASE_URL', 'VONAGE_REST_HOST', 'VONAGE_API_HOST'] as const;
 
 /** A comma-separated provider order for `channel`: any of the registry's providers of it, all by default. */
 const providerList = (channel: PaidChannel) =>
@@ -59,6 +60,16 @@ const fields = coreEnv.extend(engineEnv.shape).extend({
   VONAGE_FROM: optionalString,
   VONAGE_REST_HOST: baseUrl,
   VONAGE_API_HOST: baseUrl,
+  /** Hosts the base URLs above may reach over plain http besides loopback, comma-separated. */
+  PROVIDER_PLAIN_HTTP_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim())
+        .filter(Boolean),
+    ),
   /** DKIM signing of email: all three or none. The domain should be MAIL_FROM's (DMARC alignment). */
   DKIM_DOMAIN: optionalString,
   DKIM_SELECTOR: optionalString,
@@ -67,7 +78,15 @@ const fields = coreEnv.extend(engineEnv.shape).extend({
 });
 
 /** Everything the workers read from their environment, validated once at boot. */
-export const workersEnv = fields.superRefine(
-  allOrNone(['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'], 'DKIM signs with all three or none'),
-);
+export const workersEnv = fields
+  .superRefine(
+    allOrNone(['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'], 'DKIM signs with all three or none'),
+  )
+  .superRefine((env, ctx) =>
+    refuseInsecureBaseUrls(
+      ctx,
+      Object.fromEntries(BASE_URLS.map((name) => [name, env[name]])),
+      env.PROVIDER_PLAIN_HTTP_HOSTS,
+    ),
+  );
 export type WorkersEnv = z.infer<typeof workersEnv>;

@@ -34,6 +34,7 @@ export function buildChannels(env: WorkersEnv): ChannelSet {
     authToken: twilio.TWILIO_AUTH_TOKEN,
     from: twilio.TWILIO_FROM,
     ...(env.TWILIO_API_BASE_URL ? { baseUrl: env.TWILIO_API_BASE_URL } : {}),
+    plainHttpHosts: env.PROVIDER_PLAIN_HTTP_HOSTS,
   };
   const vonageConfig = vonage && {
     apiKey: vonage.VONAGE_API_KEY,
@@ -43,6 +44,7 @@ export function buildChannels(env: WorkersEnv): ChannelSet {
     from: vonage.VONAGE_FROM,
     ...(env.VONAGE_REST_HOST ? { restHost: env.VONAGE_REST_HOST } : {}),
     ...(env.VONAGE_API_HOST ? { apiHost: env.VONAGE_API_HOST } : {}),
+    plainHttpHosts: env.PROVIDER_PLAIN_HTTP_HOSTS,
   };
 
   // Built only when named in the order: building one validates its config and makes its client.

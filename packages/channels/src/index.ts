@@ -14,7 +14,7 @@ export {
   isDeliveryError,
   type SendResult,
 } from './channel.ts';
-export { providerBaseUrl } from './config.ts';
+export { PLAIN_HTTP_REFUSAL, plainHttpHosts, providerBaseUrl, refuseInsecureBaseUrls } from './config.ts';
 export * from './providers/smtp/index.ts';
 export * from './providers/twilio/index.ts';
 export * from './providers/vonage/index.ts';
