@@ -73,6 +73,12 @@ describe('sendcode doctor', () => {
       message: expect.stringContaining('the gateway and workers refuse to start'),
     });
     expect(findings).toContainEqual(expect.objectContaining({ what: 'SENDCODE_API_KEYS' }));
+    const unset = await diagnose(env({ SENDCODE_SECRET: undefined }));
+    expect(unset).toContainEqual({
+      severity: 'error',
+      what: 'SENDCODE_SECRET',
+      message: 'is not set (the gateway and workers refuse to start)',
+    });
     expect(findings.filter((finding) => finding.what === 'SENDCODE_SECRET')).toHaveLength(1);
     expect(JSON.stringify(findings)).not.toContain('short-secret-value');
   });

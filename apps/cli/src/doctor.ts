@@ -63,8 +63,9 @@ function configFindings(env: NodeJS.ProcessEnv, roles: readonly Role[]): DoctorF
     const result = (ROLES[role] as z.ZodType).safeParse(env);
     for (const issue of result.error?.issues ?? []) {
       const what = issue.path.join('.') || '(environment)';
-      const key = `${what}\n${issue.message}`;
-      const seen = byProblem.get(key) ?? { what, message: issue.message, roles: [] };
+      const message = issue.code === 'invalid_type' && env[what] === undefined ? 'is not set' : issue.message;
+      const key = `${what}\n${message}`;
+      const seen = byProblem.get(key) ?? { what, message, roles: [] };
       seen.roles.push(role);
       byProblem.set(key, seen);
     }
