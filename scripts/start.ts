@@ -72,7 +72,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
 }
 
-const httpOk = (url: string) => async () => (await fetch(url)).ok;
+const httpOk = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
 
 async function stop(code: number) {
   if (stopping) return;

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createEngineMetrics,
@@ -39,6 +39,13 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   // Idle keep-alive connections outlive those of the load balancer or client in front (ALB: 60 s,
   // undici: 4 s), so the gateway never closes a connection a client is about to reuse.
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 });
+  // Until the app is wired (Redis connected and checked), every request, a readiness probe too, is
+  // answered 503 at once rather than left without an answer.
+  let handle: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'unavailable', message: 'The gateway is starting.' } }));
+  };
+  server.on('request', (req, res) => handle(req, res));
   server.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
@@ -65,7 +72,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   collectDefaultMetrics({ register: registry });
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
   const app = createApp(gatewayDeps(config, engine, stores, registry, logger, redis));
-  server.on('request', app);
+  handle = app;
   return {
     url,
     async close() {
