@@ -223,10 +223,20 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         watchdog.stop();
-        await Promise.all([...workers().map((worker) => worker.close()), sweeper.stop(), reconciler.stop()]);
+        // BullMQ's close and QUIT wait for Redis to answer: with Redis away they never end, and a
+        // stop would wait out the runtime's kill. No job can finish without Redis anyway (each
+        // records its outcome there), so then the workers close at once and leave their jobs to the
+        // stalled check, as a crash would.
+        const away = redis.status !== 'ready';
+        await Promise.all([
+          ...workers().map((worker) => worker.close(away)),
+          sweeper.stop(),
+          reconciler.stop(),
+        ]);
         await queues.close();
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
-        await redis.quit();
+        if (away) redis.disconnect();
+        else await redis.quit();
       })();
       return closing;
     },
