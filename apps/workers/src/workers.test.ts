@@ -12,6 +12,8 @@ it('closes at once when Redis is away (a stop must not wait out the kill)', asyn
     WORKERS_METRICS_PORT: '0',
   });
   const workers = await startWorkers(config, createLogger('test', 'silent'));
+  // Long enough for the sweeper and the reconciler to be waiting on a command of their own.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
   const started = Date.now();
   await workers.close();
   expect(Date.now() - started).toBeLessThan(2_000);

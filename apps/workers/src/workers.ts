@@ -223,17 +223,17 @@ export async function startWorkers(config: WorkersEnv, logger: Logger): Promise<
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         watchdog.stop();
-        // BullMQ's close and QUIT wait for Redis to answer: with Redis away they never end, and a
-        // stop would wait out the runtime's kill. No job can finish without Redis anyway (each
-        // records its outcome there), so then the workers close at once and leave their jobs to the
-        // stalled check, as a crash would.
+        // With Redis away, BullMQ's close and QUIT, and the sweeper's and reconciler's pending
+        // commands, wait for it forever, and a stop would wait out the runtime's kill. No job can
+        // finish without Redis anyway (each records its outcome there): then the workers close at
+        // once, leaving their jobs to the stalled check as a crash would, and nothing waits for it.
         const away = redis.status !== 'ready';
-        await Promise.all([
-          ...workers().map((worker) => worker.close(away)),
-          sweeper.stop(),
-          reconciler.stop(),
-        ]);
-        await queues.close();
+        const swept = Promise.all([sweeper.stop(), reconciler.stop()]);
+        await Promise.all(workers().map((worker) => worker.close(away)));
+        if (!away) {
+          await swept;
+          await queues.close();
+        }
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
         if (away) redis.disconnect();
         else await redis.quit();
