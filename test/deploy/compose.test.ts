@@ -199,7 +199,7 @@ describe('the image', () => {
     expect(names.filter((name) => name.endsWith('/src'))).toEqual([]);
   });
 
-  it('stops at once on SIGTERM even while it still starts (no Redis to reach yet)', async () => {
+  it('stops at once on SIGTERM with no Redis to reach (the gateway still starting, the workers idle)', async () => {
     for (const role of ['gateway', 'workers']) {
       const name = container(`${role}-without-redis`);
       await podman(
