@@ -60,8 +60,8 @@ FROM ${BASE}
 ENV NODE_ENV=production HOST=0.0.0.0 WORKERS_HOST=0.0.0.0 SANDBOX_HOST=0.0.0.0
 # The uid and gid the Kubernetes manifests run as (runAsUser: 10001); numeric in USER, so a runtime
 # can tell it is not root without reading /etc/passwd.
-RUN groupadd --system --gid 10001 sendcode \
- && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin sendcode
+RUN groupadd --gid 10001 sendcode \
+ && useradd --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin sendcode
 WORKDIR /app
 COPY --from=prod-deps /app/package.json ./
 COPY --from=prod-deps /app/node_modules node_modules

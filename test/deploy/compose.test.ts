@@ -198,6 +198,37 @@ describe('the image', () => {
     expect(names).toEqual(expect.arrayContaining(['bullmq', 'ioredis', 'express', 'gateway', 'workers']));
     expect(names.filter((name) => name.endsWith('/src'))).toEqual([]);
   });
+
+  it('stops at once on SIGTERM with no Redis to reach (the gateway still starting, the workers idle)', async () => {
+    for (const role of ['gateway', 'workers']) {
+      const name = container(`${role}-without-redis`);
+      await podman(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `io.podman.compose.project=${PROJECT}`,
+        '--env-file',
+        dotenv,
+        '-e',
+        'REDIS_URL=redis://127.0.0.1:6399',
+        IMAGE,
+        role,
+      );
+      // It is up and trying Redis once it says so (ioredis' errors, or the workers' warnings).
+      await waitFor(`${role} trying Redis`, async () =>
+        /ECONNREFUSED/.test(Object.values(await podman('logs', name)).join('')) ? true : undefined,
+      );
+      const started = Date.now();
+      await podman('stop', name);
+      const ms = Date.now() - started;
+      const inspect = await podman('inspect', name, '--format', '{{.State.ExitCode}}');
+      await podman('rm', '-f', name);
+      expect(inspect.stdout.trim(), role).toBe('0');
+      expect(ms, role).toBeLessThan(5_000);
+    }
+  });
 });
 
 describe('compose.yaml: Redis, gateway, two workers and the sandbox', () => {

@@ -9,8 +9,8 @@ import { Activity, startWatchdog } from './watchdog.ts';
 export interface DeliveryWorkers {
   /** Whether every queue's worker is running (what `/healthz` answers). */
   running(): boolean;
-  /** Stops taking jobs and waits for the active ones to finish. */
-  close(): Promise<void>;
+  /** Stops taking jobs and waits for the active ones to finish; `force`: without waiting (Redis away). */
+  close(force?: boolean): Promise<void>;
 }
 
 export interface DeliveryWorkersOptions {
@@ -69,9 +69,9 @@ export function startDeliveryWorkers(
   });
   return {
     running: () => [...live.values()].every((worker) => worker.isRunning()),
-    async close() {
+    async close(force = false) {
       watchdog.stop();
-      await Promise.all([...live.values()].map((worker) => worker.close()));
+      await Promise.all([...live.values()].map((worker) => worker.close(force)));
     },
   };
 }

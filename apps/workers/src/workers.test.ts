@@ -10,7 +10,7 @@ import {
 import { type ChannelName, createKeyRing, type ProviderName } from '@sendcode/policy';
 import { createLogger, parseEnv } from '@sendcode/runtime';
 import { openStores, type Stores } from '@sendcode/store';
-import { eventually, testRedis, testRedisUrl, uniquePrefix } from '@sendcode/testing';
+import { eventually, freePort, testRedis, testRedisUrl, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -268,3 +268,18 @@ describe('startWorkers', () => {
     }
   });
 });
+
+it('closes at once when Redis is away (a stop must not wait out the kill)', async () => {
+  const nobody = await freePort();
+  const config = parseEnv(workersEnv, {
+    REDIS_URL: `redis://127.0.0.1:${nobody}`,
+    SENDCODE_SECRET: SECRET,
+    WORKERS_METRICS_PORT: '0',
+  });
+  const workers = await startWorkers(config, logger);
+  // Long enough for the sweeper and the reconciler to be waiting on a command of their own.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  const started = Date.now();
+  await workers.close();
+  expect(Date.now() - started).toBeLessThan(2_000);
+}, 20_000);

@@ -127,10 +127,20 @@ export async function startWorkers(
     close() {
       closing ??= (async () => {
         await server.close();
-        await Promise.all([workers.close(), sweeper.stop(), reconciler.stop(), queueMetrics?.stop()]);
-        await stores.queues.close();
+        // With Redis away, BullMQ's close and QUIT, and the sweeper's and reconciler's pending
+        // commands, wait for it forever, and a stop would wait out the runtime's kill. No job can
+        // finish without Redis anyway (each records its outcome there): then the workers close at
+        // once, leaving their jobs to the stalled check as a crash would, and nothing waits for it.
+        const away = redis.status !== 'ready';
+        const stopped = Promise.all([sweeper.stop(), reconciler.stop(), queueMetrics?.stop()]);
+        await workers.close(away);
+        if (!away) {
+          await stopped;
+          await stores.queues.close();
+        }
         await Promise.all(CHANNELS.flatMap((c) => channels[c].map((adapter) => adapter.close())));
-        await redis.quit();
+        if (away) redis.disconnect();
+        else await redis.quit();
       })();
       return closing;
     },
