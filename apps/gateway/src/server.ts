@@ -45,11 +45,17 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
 
-  // A producer must not queue commands while Redis is away: with no offline queue and one retry,
-  // a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's advice).
+  // A producer must not wait on Redis while it is away: with no offline queue a request fails fast
+  // and is answered 503 `unavailable` instead of hanging (BullMQ's advice). No command is sent again
+  // after a reconnect: one cut off by a dropped connection may have run, and its request has failed,
+  // so a second run (a create answering "id taken", an admission meeting its own claim) would only
+  // turn the client's retry into an error. A command unanswered within REDIS_COMMAND_TIMEOUT_MS
+  // fails, and a connection silent for as long is dropped (a stalled link answers nothing, ever).
   const redis = createRedisConnection(config.REDIS_URL, {
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: 0,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    socketTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });
   // Without an offline queue nothing works before the first connection: wait for it (briefly — a
   // gateway that starts while Redis is down serves 503s until it comes).
