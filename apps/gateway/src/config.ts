@@ -7,6 +7,14 @@ import { apiKeysSchema } from './auth.ts';
 const gatewayFields = coreEnv.extend(engineEnv.shape).extend({
   PORT: port(8080),
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * How long the gateway waits on Redis. A command with no answer within this long fails, and its
+   * request is answered 503 `unavailable` with Retry-After; a connection on which nothing arrives for
+   * as long while a command waits is dropped and made again, so while the link is stalled (TCP up,
+   * no answers) requests are refused at once instead of each waiting. Far above Redis's normal answer
+   * (well under a millisecond) and a busy moment's, far below an API client's own timeout.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Set when Twilio is in use: the gateway never calls Twilio, but verifies its receipts and warns on toll-fraud exposure. */
   TWILIO_ACCOUNT_SID: optionalString,
   SENDCODE_API_KEYS: z

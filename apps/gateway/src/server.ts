@@ -51,7 +51,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
 
-  const redis = await connect(config.REDIS_URL);
+  const redis = await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
   await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
     redis.disconnect();
     await new Promise((resolve) => server.close(resolve));
@@ -84,13 +84,22 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
 }
 
 /**
- * A producer's connection: it must not queue commands while Redis is away. With no offline queue
- * and one retry, a request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's
- * advice). Without an offline queue nothing works before the first connection, so this waits for it
- * (briefly — a gateway that starts while Redis is down serves 503s until it comes).
+ * A producer's connection: it must not wait on Redis while it is away. With no offline queue a
+ * request fails fast and is answered 503 `unavailable` instead of hanging (BullMQ's advice). No
+ * command is sent again after a reconnect: one cut off by a dropped connection may have run, and its
+ * request has failed, so a second run (a create answering "id taken", an admission meeting its own
+ * claim) would only turn the client's retry into an error. A command unanswered within
+ * `commandTimeoutMs` fails, and a connection silent for as long is dropped (a stalled link answers
+ * nothing, ever). Without an offline queue nothing works before the first connection, so this waits
+ * for it (briefly — a gateway that starts while Redis is down serves 503s until it comes).
  */
-async function connect(url: string): Promise<RedisConnection> {
-  const redis = createRedisConnection(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+async function connect(url: string, commandTimeoutMs: number): Promise<RedisConnection> {
+  const redis = createRedisConnection(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+    socketTimeout: commandTimeoutMs,
+  });
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 5_000);
     redis.once('ready', () => {

@@ -3,24 +3,32 @@ import {
   type ChannelName,
   createKeyRing,
   DEFAULT_SETTINGS,
+  maskDestination,
   type PlanStep,
   type ProviderName,
 } from '@sendcode/policy';
 import { createLogger } from '@sendcode/runtime';
-import type {
-  DeliveryJob,
-  DeliveryQueues,
-  DeliveryView,
-  SendRecord,
-  SendWatch,
-  TimelineEvent,
+import {
+  createAdmission,
+  createDeliveryQueues,
+  createProviderHealth,
+  createReceiptDue,
+  createSendWatch,
+  createVerificationStore,
+  type DeliveryJob,
+  type DeliveryQueues,
+  type DeliveryView,
+  type SendRecord,
+  type SendWatch,
+  type TimelineEvent,
 } from '@sendcode/store';
 import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineConfig } from './config.ts';
+import { type EngineConfig, providerHealthConfig } from './config.ts';
 import type { ChannelSet, SenderDeps } from './deps.ts';
+import { createEngineMetrics } from './metrics.ts';
 import { startReceiptSweeper } from './receipt-sweeper.ts';
 import { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 import { resend } from './resend.ts';
@@ -301,37 +309,89 @@ describe('an accepted send without its receipt timeout', () => {
   });
 });
 
+/** The reconciler's dependencies on real Redis with a clock the test moves, for calling it by hand. */
+function handDeps(prefix: string, clock: { now: number }) {
+  const registry = new Registry();
+  const deps = {
+    store: createVerificationStore({ redis, prefix }),
+    queues: createDeliveryQueues(redis, prefix),
+    watch: createSendWatch({ redis, prefix }),
+    receiptDue: createReceiptDue({ redis, prefix }),
+    config: {
+      maxSends: 5,
+      resendCooldownMs: 0,
+      receiptTimeoutMs: { sms: 60_000, voice: 90_000 },
+      publicUrl: undefined,
+      retry: { attempts: 3, backoffMs: 20 },
+      stepRetryMs: 15_000,
+      reconcileAfterMs: 5_000,
+      settings: DEFAULT_SETTINGS,
+    },
+    ring: createKeyRing('workers-secret'),
+    admission: createAdmission({ redis, prefix }),
+    health: createProviderHealth({ redis, prefix, ...providerHealthConfig(DEFAULT_SETTINGS) }),
+    metrics: createEngineMetrics(registry),
+    logger,
+    now: () => clock.now,
+  };
+  const reconciled = async () =>
+    (await registry.getSingleMetric('sendcode_sends_reconciled_total')?.get())?.values.find(
+      (v) => v.labels.kind === 'job',
+    )?.value;
+  return { deps, reconcile: createSendReconciler(deps), reconciled };
+}
+
+/** What the gateway stores of a one-step SMS start before queuing its job. */
+async function storeSmsStart(
+  deps: ReturnType<typeof handDeps>['deps'],
+  id: string,
+  now: number,
+  extra: { lookupHash?: string } = {},
+) {
+  await watchSend(deps, { verificationId: id, step: 0, send: 1 });
+  await deps.store.create(
+    {
+      id,
+      client: 'acme',
+      planMasked: [{ channel: 'sms', to: maskDestination(PHONE) }],
+      sealedPlan: 'v2.sealed',
+      sealedCode: 'v2.sealed',
+      codeHash: 'hash',
+      keyId: 'k1',
+      codeLength: 6,
+      locale: 'en',
+      brand: 'Contoso',
+      purpose: 'sign_in',
+      accountRef: undefined,
+      ttlSeconds: 600,
+      createdAt: now,
+      expiresAt: now + 600_000,
+      maxAttempts: 5,
+      channel: 'sms',
+      ...extra,
+    },
+    now,
+  );
+}
+
 describe('the reconciler on a queue no worker takes from', () => {
   it('leaves a send whose job waits alone, queues it once its job is gone, and drops what was never recorded', async () => {
     const prefix = uniquePrefix('reconcile');
-    let now = Date.now();
-    const fixture = engineFixture(redis, {
-      prefix,
-      ring: createKeyRing('workers-secret'),
-      logger,
-      config: { resendCooldownMs: 0 },
-      now: () => now,
-    });
-    const { deps, registry } = fixture;
+    const clock = { now: Date.now() };
+    const { deps, reconcile, reconciled } = handDeps(prefix, clock);
     const { queues, watch } = deps;
-    const reconcile = createSendReconciler(deps);
-    const reconciled = async () =>
-      (await registry.getSingleMetric('sendcode_sends_reconciled_total')?.get())?.values.find(
-        (v) => v.labels.kind === 'job',
-      )?.value;
     try {
       const id = 'ver_0000000000000000000000000000aaaa';
       const job = { verificationId: id, step: 0, send: 1 };
-      await watchSend(deps, job);
-      await fixture.create([{ channel: 'sms', to: PHONE }], { id });
+      await storeSmsStart(deps, id, clock.now);
       await queues.add('sms', job);
 
       // A backlog: 30 s later the job still waits. Nothing is added; it is looked at again later.
-      now += 30_000;
+      clock.now += 30_000;
       await reconcile(job);
       expect(await reconciled()).toBe(0);
       expect(await queues.queues.sms.getJobCounts('wait')).toEqual({ wait: 1 });
-      expect(Number(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-1`))).toBe(now + 30_000);
+      expect(Number(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-1`))).toBe(clock.now + 30_000);
 
       // The job is gone (say, removed by hand) while the send is still queued: it is queued again.
       await queues.queues.sms.obliterate({ force: true });
@@ -341,12 +401,69 @@ describe('the reconciler on a queue no worker takes from', () => {
 
       // A send watched ahead of an advance that never happened names no send: dropped, nothing queued.
       const never = { verificationId: id, step: 0, send: 2 };
-      await watch.watch(never, now);
+      await watch.watch(never, clock.now);
       await reconcile(never);
       expect(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-2`)).toBeNull();
       expect(await reconciled()).toBe(1);
     } finally {
-      await fixture.close();
+      await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
+      await queues.close();
+    }
+  });
+});
+
+describe('a first send whose start never finished (its gateway lost Redis after the create)', () => {
+  const claim = (deps: ReturnType<typeof handDeps>['deps'], id: string, now: number) =>
+    deps.admission.admit({
+      client: 'acme',
+      rules: [],
+      pending: { lookupHash: 'h-dest', purpose: 'sign_in', id, ttlMs: 10_000 },
+      token: id.slice(-16),
+      nowMs: now,
+    });
+  const pending = (prefix: string) => `${prefix}:pending:{acme}:h-dest:sign_in`;
+
+  it('goes out while the pending index still names it, confirmed there for its lifetime', async () => {
+    const prefix = uniquePrefix('reconcile');
+    const clock = { now: Date.now() };
+    const { deps, reconcile, reconciled } = handDeps(prefix, clock);
+    try {
+      const id = 'ver_0000000000000000000000000000bbbb';
+      await claim(deps, id, clock.now);
+      await storeSmsStart(deps, id, clock.now, { lookupHash: 'h-dest' });
+      clock.now += 6_000;
+      await reconcile({ verificationId: id, step: 0, send: 1 });
+      expect(await reconciled()).toBe(1);
+      expect(await deps.queues.has('sms', { verificationId: id, step: 0, send: 1 })).toBe(true);
+      // A retry of the start now resumes it, rather than finding the destination free.
+      expect(await redis.pttl(pending(prefix))).toBeGreaterThan(500_000);
+    } finally {
+      await Promise.all(Object.values(deps.queues.queues).map((queue) => queue.obliterate({ force: true })));
+      await deps.queues.close();
+    }
+  });
+
+  it('is not sent once its claim lapsed: a retry may have started another, whose code is the one to send', async () => {
+    const prefix = uniquePrefix('reconcile');
+    const clock = { now: Date.now() };
+    const { deps, reconcile, reconciled } = handDeps(prefix, clock);
+    try {
+      const id = 'ver_0000000000000000000000000000cccc';
+      await claim(deps, id, clock.now);
+      await storeSmsStart(deps, id, clock.now, { lookupHash: 'h-dest' });
+      // Redis was away for longer than the claim: it lapsed, and the client's retry took the destination.
+      await redis.del(pending(prefix));
+      const retry = 'ver_0000000000000000000000000000dddd';
+      expect(await claim(deps, retry, clock.now + 12_000)).toEqual({ result: 'admitted' });
+      clock.now += 12_000;
+      await reconcile({ verificationId: id, step: 0, send: 1 });
+      expect(await reconciled()).toBe(0);
+      expect(await deps.queues.has('sms', { verificationId: id, step: 0, send: 1 })).toBe(false);
+      expect(await deps.store.get(id, clock.now)).toBeNull();
+      expect(await redis.get(pending(prefix))).toBe(retry);
+      expect(await deps.watch.size()).toBe(0);
+    } finally {
+      await deps.queues.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { ChannelName } from '@sendcode/policy';
-import type { DeliveryJob, DeliveryView } from '@sendcode/store';
+import type { DeliveryJob, DeliveryView, VerificationRecord } from '@sendcode/store';
 import type { EngineConfig } from './config.ts';
 import type { EngineDeps } from './deps.ts';
 import { receiptWaitMs } from './receipt-wait.ts';
@@ -76,10 +76,19 @@ export function createSendReconciler(deps: EngineDeps) {
         const { channel } = action;
         // The job is looked for before the send is read again: a job completes only after its send
         // left `queued`, so "no job, then still queued" means it never had one, not that it just ran.
-        if (
-          !(await deps.queues.has(channel, job)) &&
-          watchAction(await read(), job, deps.now(), deps.config).do === 'job'
-        ) {
+        if (!(await deps.queues.has(channel, job))) {
+          const view = await read();
+          if (watchAction(view, job, deps.now(), deps.config).do !== 'job' || !view) {
+            return deps.watch.recheck(job, action.recheckAt);
+          }
+          if (send === 1 && !(await stillPending(deps, view.record))) {
+            await deps.store.discard(verificationId);
+            deps.logger.warn(
+              { verificationId },
+              'start never finished and its destination moved on: not sent, discarded',
+            );
+            return deps.watch.drop(job);
+          }
           await deps.queues.add(channel, job);
           deps.metrics.reconciled('job');
           deps.logger.warn({ verificationId, send, channel }, 'send was recorded without a job: queued it');
@@ -95,6 +104,21 @@ export function createSendReconciler(deps: EngineDeps) {
       }
     }
   };
+}
+
+/**
+ * Whether a first send with no job may still go out. Its start never finished — its gateway died or
+ * lost Redis between storing the verification and queuing the send, and its caller heard an error —
+ * so it goes out only while the destination's pending index still names it, and is then confirmed
+ * there for the verification's lifetime: a retry of the start resumes it instead of starting
+ * another. Once the claim lapsed (10 s) a retry may have started another verification, whose code is
+ * the one the user waits for: sending this one too would be a second code. Records written before
+ * they carried their `lookupHash` go out as before.
+ */
+async function stillPending(deps: EngineDeps, record: VerificationRecord): Promise<boolean> {
+  if (record.lookupHash === undefined) return true;
+  const ttlMs = Math.max(1, record.expiresAt - deps.now());
+  return deps.admission.confirmPending(record.client, record.lookupHash, record.purpose, record.id, ttlMs);
 }
 
 export const RECONCILE_DEFAULTS = { intervalMs: 1_000, leaseMs: 30_000, batch: 200 } as const;

@@ -53,7 +53,7 @@ export {
   type RedisFindingCode,
 } from './core/redis-checks.ts';
 export * from './core/types.ts';
-export { isRedisUnavailable } from './core/unavailable.ts';
+export { isRedisRefusal, isRedisUnavailable } from './core/unavailable.ts';
 export {
   createIdempotencyStore,
   type IdempotencyBegin,

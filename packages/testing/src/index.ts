@@ -8,4 +8,6 @@ export {
   testRedisUrl,
   uniquePrefix,
 } from './redis.ts';
+export { limitRedisMemory } from './redis-memory.ts';
 export { freePort, type RedisServer, startRedisServer } from './redis-server.ts';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';

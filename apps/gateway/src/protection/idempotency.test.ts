@@ -1,10 +1,17 @@
 import { createIdempotencyStore } from '@sendcode/store';
-import { testRedis, uniquePrefix } from '@sendcode/testing';
+import {
+  limitRedisMemory,
+  type RedisServer,
+  startRedisServer,
+  testRedis,
+  uniquePrefix,
+} from '@sendcode/testing';
 import express, { type Request } from 'express';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiKeyConfig, createAuthenticator } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { apiError, type Served, serve } from '../test-support.ts';
+import { apiError, type Served, serve, silentLogger } from '../test-support.ts';
 import { type Answer, idempotent } from './idempotency.ts';
 
 const KEYS: ApiKeyConfig[] = [
@@ -21,7 +28,7 @@ let served: Served;
 
 beforeAll(async () => {
   const requireScope = createAuthenticator(KEYS);
-  const deps = { idempotency, now: () => Date.now() };
+  const deps = { idempotency, now: () => Date.now(), logger: silentLogger };
   served = await serve((app) => {
     app.use(express.json());
     app.post(
@@ -162,5 +169,52 @@ describe('Idempotency-Key', () => {
       details: { field: 'Idempotency-Key' },
     });
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('Idempotency-Key on a Redis that fills up while the request runs', () => {
+  let server: RedisServer;
+  let full: Redis;
+  let fullServed: Served;
+
+  beforeAll(async () => {
+    server = await startRedisServer(['--maxmemory-policy', 'noeviction']);
+    full = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    const deps = {
+      idempotency: createIdempotencyStore({ redis: full, prefix: uniquePrefix('gw-idem-full') }),
+      now: () => Date.now(),
+      logger: silentLogger,
+    };
+    fullServed = await serve((app) => {
+      app.use(express.json());
+      app.post(
+        '/things',
+        createAuthenticator(KEYS)('verify'),
+        // The request does its work, then Redis is full before its answer can be kept.
+        idempotent(deps, async () => {
+          await limitRedisMemory(full, -100_000);
+          return { status: 201, body: { done: true } };
+        }),
+      );
+    });
+  });
+  afterAll(async () => {
+    await fullServed.close();
+    full.disconnect();
+    await server.stop();
+  });
+
+  it('still answers what the request did (201), though its answer could not be kept for replays', async () => {
+    const response = await fetch(`${fullServed.url}/things`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${(KEYS[0] as ApiKeyConfig).key}`,
+        'content-type': 'application/json',
+        'idempotency-key': freshKey(),
+      },
+      body: JSON.stringify({ a: 1 }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ done: true });
   });
 });

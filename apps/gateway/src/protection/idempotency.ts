@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRedisUnavailable } from '@sendcode/store';
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApiClient } from '../auth.ts';
 import type { GatewayDeps } from '../deps.ts';
@@ -21,7 +22,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * requests are not kept: the client may retry them with the same key.
  */
 export function idempotent(
-  deps: Pick<GatewayDeps, 'idempotency' | 'now'>,
+  deps: Pick<GatewayDeps, 'idempotency' | 'now' | 'logger'>,
   handler: (req: Request, res: Response) => Promise<Answer>,
 ): RequestHandler {
   return async (req, res) => {
@@ -57,7 +58,15 @@ export function idempotent(
       await deps.idempotency.abandon(client, key, bodyHash);
       throw error;
     }
-    await deps.idempotency.complete(client, key, bodyHash, answer.status, JSON.stringify(answer.body));
+    try {
+      await deps.idempotency.complete(client, key, bodyHash, answer.status, JSON.stringify(answer.body));
+    } catch (error) {
+      // The request did what it answers (a 201 means its code is queued): saying 503 now would be
+      // untrue. Unstored, the key stays locked until LOCK_MS and then a retry runs again, which
+      // resumes the same verification.
+      if (!isRedisUnavailable(error)) throw error;
+      deps.logger.warn({ err: error }, 'answer not kept for Idempotency-Key replays: Redis refused it');
+    }
     res.status(answer.status).json(answer.body);
   };
 }

@@ -73,11 +73,9 @@ function refusal(deps: GatewayDeps, result: Extract<StartResult, { ok: false }>)
     case 'unavailable':
       return new ApiError(
         'unavailable',
-        'Could not queue the delivery; nothing was sent. Retry.',
+        'Could not confirm the delivery was queued. Retry: a retry resumes it if it was queued after all.',
         undefined,
-        {
-          cause: result.cause,
-        },
+        { cause: result.cause, retryAfterMs: 1_000 },
       );
   }
 }

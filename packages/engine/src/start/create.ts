@@ -1,15 +1,34 @@
-import { type ClientSettings, generateCode, hashCode, lookupHash, sealWith } from '@sendcode/policy';
-import type { LimitRule, NewVerification, VerificationRecord } from '@sendcode/store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type ChannelName,
+  type ClientSettings,
+  generateCode,
+  hashCode,
+  lookupHash,
+  sealWith,
+} from '@sendcode/policy';
+import {
+  type DeliveryJob,
+  isRedisRefusal,
+  isRedisUnavailable,
+  type LimitRule,
+  type NewVerification,
+  type VerificationRecord,
+} from '@sendcode/store';
 import { watchSend } from '../send-reconciler.ts';
-import { refundStart } from './admit.ts';
 import type { PlannedStart, StartDeps, StartRequest } from './types.ts';
+import { undoStart } from './undo.ts';
 
 /**
  * Phase 4: the admitted start becomes a verification — stored (code as HMAC, plan and code sealed),
- * then its first send queued. Either both happen or neither stays: a failed create or add takes the
- * admission back. Answers the record as stored, or the queue's error (nothing was kept). The first
- * send is watched before it is stored, so a gateway that dies between the two writes leaves it to
- * the workers' reconciler, which queues it.
+ * its claim in the pending index confirmed for its lifetime, then its first send queued. Either all
+ * happen or none stays: a failed create, confirm or add takes the verification and the admission
+ * back (`undoStart`) — except an add that got no answer, which may have queued the job: it is tried
+ * again, and if Redis stays away that start stays and is sent. Answers the record as stored, or the
+ * cause of the failure. The first send is watched before it is stored, so a gateway that dies
+ * between the writes leaves it to the workers' reconciler, which queues it while the pending index
+ * still names it. The claim is confirmed before the add so that once a job may exist, a retry of
+ * the start resumes this verification.
  */
 export async function createAndEnqueue(
   deps: StartDeps,
@@ -21,19 +40,43 @@ export async function createAndEnqueue(
   const verification = newVerification(deps, policy, request, start);
   const first = start.plan[0];
   if (!first) throw new Error('a planned start has no first step');
+  const job = { verificationId: start.id, step: 0, send: 1 };
+  let claimed: boolean;
   try {
-    await watchSend(deps, { verificationId: start.id, step: 0, send: 1 });
+    await watchSend(deps, job);
     await deps.store.create(verification, start.nowMs);
+    claimed = await deps.admission.confirmPending(
+      start.client,
+      start.lookup,
+      start.purpose,
+      start.id,
+      start.ttlSeconds * 1000,
+    );
   } catch (error) {
-    await refundStart(deps, start, rules);
+    await undoStart(deps, start, rules);
     throw error;
   }
+  if (!claimed) {
+    // Admission's claim lapsed before the verification was stored (a gateway stalled for seconds):
+    // another start may own the destination now, so this one must not send a code of its own.
+    await undoStart(deps, start, rules);
+    return { ok: false, cause: new Error('the pending index claim lapsed before the create') };
+  }
   try {
-    await deps.queues.add(first.channel, { verificationId: start.id, step: 0, send: 1 });
+    await deps.queues.add(first.channel, job);
   } catch (cause) {
-    await deps.store.discard(start.id);
-    await refundStart(deps, start, rules);
-    return { ok: false, cause };
+    if (!isRedisUnavailable(cause) || isRedisRefusal(cause)) {
+      await undoStart(deps, start, rules);
+      return { ok: false, cause };
+    }
+    // No answer: the job may be there, and taking the start back could race a worker already
+    // sending it. The add is idempotent (the job id is the send's), so it is tried again; while it
+    // fails, the verification stays — confirmed in the pending index and watched — so its send
+    // goes out (queued by the reconciler if need be) and a retry of the start resumes it.
+    if (!(await addAgain(deps, first.channel, job))) {
+      deps.logger.warn({ err: cause, verificationId: start.id }, 'first send queued without an answer');
+      return { ok: false, cause };
+    }
   }
   return {
     ok: true,
@@ -49,18 +92,48 @@ export async function createAndEnqueue(
   };
 }
 
+/** Pauses before each new try of an add that got no answer: a reset connection is back within milliseconds. */
+const ADD_AGAIN_MS = [50, 100, 200, 400];
+
+/** Adds `job` again until it is answered, a few times in under a second; whether it was. */
+async function addAgain(deps: StartDeps, channel: ChannelName, job: DeliveryJob): Promise<boolean> {
+  for (const wait of ADD_AGAIN_MS) {
+    await sleep(wait);
+    try {
+      await deps.queues.add(channel, job);
+      return true;
+    } catch {
+      // Still no Redis: the next pause, or the caller's answer.
+    }
+  }
+  return false;
+}
+
 /**
- * Phase 5, after the verification exists: the pending index confirmed for its lifetime, the support
- * index entries, and the prefix guard's count. They touch unrelated keys, so they go out together —
- * one round trip on the shared connection instead of several in a row (bench/README.md).
+ * Phase 5, once the first send is queued: the support index entries and the prefix guard's count.
+ * They touch unrelated keys, so they go out together — one round trip on the shared connection
+ * instead of several in a row (bench/README.md).
+ *
+ * The code will be sent by now, so the start has succeeded and must say so whatever happens here:
+ * when Redis refuses these writes (full, or not answering) they are logged and left — support may
+ * not find the verification by destination, and the prefix guard misses one start.
  */
 export async function indexStart(deps: StartDeps, request: StartRequest, start: PlannedStart) {
-  const { admission, supportIndex, prefixGuard, ring } = deps;
+  try {
+    await writeIndexes(deps, request, start);
+  } catch (error) {
+    if (!isRedisUnavailable(error)) throw error;
+    deps.logger.warn(
+      { err: error, verificationId: start.id },
+      'verification started, but Redis refused its index entries',
+    );
+  }
+}
+
+async function writeIndexes(deps: StartDeps, request: StartRequest, start: PlannedStart) {
+  const { supportIndex, prefixGuard, ring } = deps;
   const rule = deps.config.settings.fraud.conversion;
-  const writes: Promise<unknown>[] = [
-    admission.confirmPending(start.client, start.lookup, start.purpose, start.id, start.ttlSeconds * 1000),
-    supportIndex.add('destination', start.lookup, start.id, start.nowMs),
-  ];
+  const writes: Promise<unknown>[] = [supportIndex.add('destination', start.lookup, start.id, start.nowMs)];
   if (request.accountRef !== undefined) {
     const account = lookupHash(ring.current.lookup, `account:${request.accountRef}`);
     writes.push(supportIndex.add('account', account, start.id, start.nowMs));
@@ -117,5 +190,6 @@ function newVerification(
     maxAttempts: defaults.maxAttempts,
     channel: first.channel,
     ...(start.prefixes[0] ? { numberPrefix: start.prefixes[0] } : {}),
+    lookupHash: start.lookup,
   };
 }

@@ -1,13 +1,14 @@
 import { clientSettings, lookupHash, numberPrefix } from '@sendcode/policy';
 import type { VerificationRecord } from '@sendcode/store';
 import { resend } from '../resend.ts';
-import { admitStart } from './admit.ts';
+import { type Admitted, admitStart } from './admit.ts';
 import { createAndEnqueue, indexStart } from './create.ts';
 import { guardStart } from './guard.ts';
 import { limitRules } from './limits.ts';
 import { planStart } from './plan.ts';
 import { blocked, limited } from './refuse.ts';
 import type { PlannedStart, StartDeps, StartRequest, StartResult } from './types.ts';
+import { undoStart } from './undo.ts';
 
 /**
  * Starts a verification for API client `client`, in named phases:
@@ -47,7 +48,14 @@ export async function startVerification(
         : lookupHash(ring.current.lookup, `ip:${request.endUserIp}`),
     prefix: firstPhone ? numberPrefix(firstPhone.address, policy.limits.prefix.digits) : undefined,
   });
-  const admitted = await admitStart(deps, start, rules);
+  let admitted: Admitted;
+  try {
+    admitted = await admitStart(deps, start, rules);
+  } catch (error) {
+    // The admission may have run and lost its answer: take it back, as a failed create is.
+    await undoStart(deps, start, rules);
+    throw error;
+  }
   switch (admitted.result) {
     case 'limited':
       return limited(deps, request, start, admitted.scope, admitted.retryAfterMs);

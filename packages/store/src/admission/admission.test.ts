@@ -195,11 +195,15 @@ describe('admit: pending index', () => {
       }),
     );
     expect(await redis.pttl(key)).toBeLessThanOrEqual(10_000);
-    await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_other', 10 * MINUTE);
+    expect(await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_other', 10 * MINUTE)).toBe(false);
     expect(await redis.pttl(key)).toBeLessThanOrEqual(10_000);
-    await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_c', 10 * MINUTE);
+    expect(await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_c', 10 * MINUTE)).toBe(true);
     expect(await redis.pttl(key)).toBeGreaterThan(9 * MINUTE);
     expect(await redis.get(key)).toBe('ver_c');
+    // A claim that lapsed is not brought back.
+    await redis.del(key);
+    expect(await admission.confirmPending(client, 'h-dest', 'sign_in', 'ver_c', 10 * MINUTE)).toBe(false);
+    expect(await redis.exists(key)).toBe(0);
   });
 
   it('chargeSend counts a send once per token, all or nothing, and names the full rule', async () => {

@@ -38,6 +38,7 @@ export interface Admission {
    * Makes the pending index entry last `ttlMs` once its verification exists, while it still names
    * `id`. `admit` claims it only for the `ttlMs` it was given: a start passes a short claim, so a
    * gateway that dies before creating the verification does not hold the destination for long.
+   * Answers whether it did: false when the entry names another verification, or lapsed.
    */
   confirmPending(
     client: string,
@@ -45,7 +46,7 @@ export interface Admission {
     purpose: string,
     id: string,
     ttlMs: number,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /**
    * Counts one send against `rules` (a destination's windows), all or nothing: `charged` when every
    * rule had room or `token` was counted before (retries and repeated calls count once); otherwise
@@ -197,11 +198,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
     },
 
     async confirmPending(client, lookupHash, purpose, id, ttlMs) {
-      await run(
+      const confirmed = await run(
         'pendingConfirm',
         [pendingKey(prefix, client, lookupHash, purpose)],
         [nonEmpty('id', id), positiveInteger('ttlMs', ttlMs)],
       );
+      return confirmed === 1;
     },
 
     async chargeSend({ client, rules, token, nowMs }) {

@@ -11,7 +11,7 @@ export type RedisConnection = Redis | Cluster;
 /** The per-connection options Sendcode sets; on a cluster they apply to every node's connection. */
 export type ConnectionOptions = Pick<
   RedisOptions,
-  'enableOfflineQueue' | 'maxRetriesPerRequest' | 'lazyConnect'
+  'enableOfflineQueue' | 'maxRetriesPerRequest' | 'lazyConnect' | 'commandTimeout' | 'socketTimeout'
 >;
 
 /**

@@ -48,6 +48,13 @@ export interface VerificationRecord {
    */
   readonly numberPrefix?: string;
   /**
+   * Admission's keyed hash of the first destination (never the destination): with `client` and
+   * `purpose` it names the pending index entry the start claimed, so the workers' reconciler can
+   * tell whether a first send it would repair still belongs to the destination's pending
+   * verification. Absent on refused starts and on records written before it existed.
+   */
+  readonly lookupHash?: string;
+  /**
    * Set on a start that was refused (`recordRefusal`): such a record is 'failed' from the start, has no
    * code (`codeHash` is empty, `sends` 0, `maxAttempts` 0) and exists so support can see why. It stands
    * for every refusal of its client, destination, reason and rule within one window (`REFUSAL_WINDOW_MS`):

@@ -70,6 +70,10 @@ export function createDeliveryQueues(
       connection,
       prefix: queuePrefix(prefix),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
+      // BullMQ asks Redis its version (INFO) once, when the queue is made, and keeps a failure for
+      // good: on the gateway's connection, whose commands time out, a Redis that stalled at that
+      // moment would fail every add until a restart. The workers' BullMQ workers still check it.
+      skipVersionCheck: true,
     });
   const queues = {
     email: make('email'),

@@ -4,6 +4,11 @@
   (a re-run of a job that already got this far, or a send given up on) is left alone. Recorded even
   when the verification is already final: the message did go out, and support should see it.
 
+  Recorded on a full Redis too (maxmemory reached, noeviction): Redis refuses a script at its first
+  write that could grow memory and lets it finish once it has written, so the first write here is
+  one that cannot (an HDEL of a field no record has). Refused, the job would retry and send the
+  message again, every retry until memory frees up.
+
   Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
 
   Input:
@@ -34,6 +39,7 @@ local sendField, provider, providerMessageId, eventJson, timelineRetention =
 if redis.call('EXISTS', recordKey) == 0 then
   return 'gone'
 end
+redis.call('HDEL', recordKey, 'never-a-field')
 local doc = loadSends(sendsKey)
 local send = doc and getSend(doc, tonumber(sendField))
 if not send then

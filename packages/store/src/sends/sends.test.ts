@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
+import { limitRedisMemory, type RedisServer, startRedisServer, uniquePrefix } from '@sendcode/testing';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
 import { newVerification, openStore, RIGHT, T0 } from '../core/test-support.ts';
-import type { VerificationStore } from '../verification/verification-store.ts';
+import { createVerificationStore, type VerificationStore } from '../verification/verification-store.ts';
 import type { AcceptedEvent } from './sends.ts';
 
 const RETENTION = 3600;
@@ -320,5 +321,36 @@ describe('claimReceipt', () => {
       Array.from({ length: 10 }, () => store.claimReceipt(v.id, 'twilio', 'sig-2')),
     );
     expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
+  });
+});
+
+describe('sends on a full Redis (maxmemory reached, noeviction)', () => {
+  let server: RedisServer;
+  let full: Redis;
+  let fullStore: VerificationStore;
+
+  beforeAll(async () => {
+    server = await startRedisServer(['--maxmemory-policy', 'noeviction']);
+    full = new IORedis(server.url, { maxRetriesPerRequest: 1 });
+    fullStore = createVerificationStore({ redis: full, prefix: uniquePrefix('sends-full') });
+  });
+  afterAll(async () => {
+    full.disconnect();
+    await server.stop();
+  });
+
+  it('still records that the provider accepted a send: refused, its job would send it again', async () => {
+    const v = newVerification();
+    await fullStore.create(v, T0);
+    const restore = await limitRedisMemory(full, -100_000);
+    try {
+      // What could grow memory is refused...
+      await expect(fullStore.create(newVerification(), T0)).rejects.toThrow(/^OOM command not allowed/);
+      // ...but not the record of a message that went out.
+      expect(await fullStore.markAccepted(v.id, 1, accepted(T0 + 10))).toBe('recorded');
+    } finally {
+      await restore();
+    }
+    expect(await fullStore.getSend(v.id, 1)).toMatchObject({ status: 'accepted', provider: 'smtp' });
   });
 });

@@ -52,6 +52,7 @@ export function encodeNewVerification(
     channel: first.channel,
     keyId: v.keyId,
     numberPrefix: v.numberPrefix,
+    lookupHash: v.lookupHash,
   };
   const pairs = Object.entries(fields).flatMap(([name, value]) =>
     value === undefined ? [] : [name, String(value)],
@@ -83,7 +84,7 @@ function parsePlan(raw: string): PlanStep[] {
  * Parses the `HGETALL` reply of verification `id`'s record strictly: a missing or malformed field throws `malformed_record` naming
  * the field (never its value, which may be a hash or a sealed blob). Unknown fields are ignored.
  * `lastSendAt` alone may be missing: records written before it existed read it as `createdAt`.
- * `keyId`, `numberPrefix` and `refusedReason` are optional; with `refusedReason`, `refusedCount` and
+ * `keyId`, `numberPrefix`, `lookupHash` and `refusedReason` are optional; with `refusedReason`, `refusedCount` and
  * `refusedLastAt` (read as `refused`) default to one refusal at `createdAt`, as written before they existed.
  */
 export function decodeRecord(id: string, hash: Readonly<Record<string, string>>): VerificationRecord {
@@ -135,6 +136,7 @@ export function decodeRecord(id: string, hash: Readonly<Record<string, string>>)
     lastSendAt: hash.lastSendAt === undefined ? integer('createdAt') : integer('lastSendAt'),
     ...(hash.keyId === undefined ? {} : { keyId: hash.keyId }),
     ...(hash.numberPrefix === undefined ? {} : { numberPrefix: hash.numberPrefix }),
+    ...(hash.lookupHash === undefined ? {} : { lookupHash: hash.lookupHash }),
     ...(hash.refusedReason === undefined ? {} : { refused: refused(hash.refusedReason) }),
   };
 }
