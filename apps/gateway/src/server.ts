@@ -51,7 +51,9 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
 
-  const redis = await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
+  // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
+  const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
+  const redis = await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, onError);
   await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
     redis.disconnect();
     await new Promise((resolve) => server.close(resolve));
@@ -63,9 +65,6 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     health: providerHealthConfig(engine.settings),
     retry: engine.retry,
   });
-  // ioredis and BullMQ reconnect by themselves; an error event without a listener would crash us.
-  const onError = (error: Error) => logger.warn({ err: error }, 'redis connection error');
-  redis.on('error', onError);
   for (const queue of Object.values(stores.queues.queues)) queue.on('error', onError);
 
   const registry = new Registry();
@@ -93,13 +92,18 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
  * nothing, ever). Without an offline queue nothing works before the first connection, so this waits
  * for it (briefly — a gateway that starts while Redis is down serves 503s until it comes).
  */
-async function connect(url: string, commandTimeoutMs: number): Promise<RedisConnection> {
+async function connect(
+  url: string,
+  commandTimeoutMs: number,
+  onError: (error: Error) => void,
+): Promise<RedisConnection> {
   const redis = createRedisConnection(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: commandTimeoutMs,
     socketTimeout: commandTimeoutMs,
   });
+  redis.on('error', onError);
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 5_000);
     redis.once('ready', () => {
