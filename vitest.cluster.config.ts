@@ -13,7 +13,7 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts', 'test/cluster/**/*.test.ts'],
     globalSetup: ['test/helpers/global-redis-cluster.ts'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     maxWorkers: 2,
   },
 });

@@ -11,7 +11,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/deploy/compose.test.ts'],
     globalSetup: ['test/helpers/global-redis.ts'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     // Two cores: more forks only make the suites fight over CPU.
     maxWorkers: 2,
   },
