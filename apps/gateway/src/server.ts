@@ -4,7 +4,9 @@ import {
   createEngineMetrics,
   engineConfig,
   providerHealthConfig,
+  registerRedisMemoryMetrics,
   reportConfigWarnings,
+  within,
 } from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
 import type { Logger } from '@sendcode/runtime';
@@ -21,6 +23,7 @@ import {
   createSpendLedger,
   createSupportIndex,
   createVerificationStore,
+  readRedisMemory,
 } from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
@@ -76,6 +79,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
+  registerRedisMemoryMetrics(registry, () => readRedisMemory(redis), logger);
   const store = createVerificationStore({ redis, prefix: config.SENDCODE_PREFIX });
   const ring = createKeyRing(config.SENDCODE_SECRET, config.SENDCODE_PREVIOUS_SECRETS);
   const admission = createAdmission({ redis, prefix: config.SENDCODE_PREFIX });
@@ -124,7 +128,8 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     registry,
     metrics: createGatewayMetrics(registry),
     logger,
-    ping: () => withTimeout(redis.ping(), 1_000),
+    // A readiness probe must answer even while Redis does not.
+    ping: () => within(redis.ping(), 1_000),
     now: Date.now,
   });
   server.on('request', app);
@@ -136,17 +141,4 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       await redis.quit();
     },
   };
-}
-
-/** Rejects after `ms`: a readiness probe must answer even while Redis is unreachable. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,6 +9,7 @@ import type { Logger } from '@sendcode/runtime';
 import type { HealthSnapshot, ProviderHealth } from '@sendcode/store';
 import { Gauge, type Registry } from 'prom-client';
 import { CARRIERS } from './metrics.ts';
+import { within } from './within.ts';
 
 /** The provider APIs with receipts: SMS and voice (email has none). */
 const APIS = (['sms', 'voice'] as const).flatMap((channel) =>
@@ -42,7 +43,7 @@ export function registerProviderHealthMetrics(
     const fresh =
       last !== undefined && now() - last.at < READ_REUSE_MS
         ? last
-        : { at: now(), read: withTimeout(health.read(APIS.map(({ api }) => api))) };
+        : { at: now(), read: within(health.read(APIS.map(({ api }) => api)), COLLECT_TIMEOUT_MS) };
     last = fresh;
     return fresh.read;
   };
@@ -93,19 +94,4 @@ export function registerProviderHealthMetrics(
       await each((labels, snapshot) => this.set(labels, snapshot.route.state === 'healthy' ? 0 : 1));
     },
   });
-}
-
-async function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)),
-      COLLECT_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
