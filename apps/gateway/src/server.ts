@@ -5,6 +5,7 @@ import {
   type EngineConfig,
   engineConfig,
   providerHealthConfig,
+  registerRedisMemoryMetrics,
   reportConfigWarnings,
 } from '@sendcode/engine';
 import { configWarnings, createKeyRing } from '@sendcode/policy';
@@ -14,6 +15,7 @@ import {
   createRedisConnection,
   openStores,
   type RedisConnection,
+  readRedisMemory,
   type Stores,
 } from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -70,6 +72,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config)));
+  registerRedisMemoryMetrics(registry, () => readRedisMemory(redis), logger);
   const app = createApp(gatewayDeps(config, engine, stores, registry, logger, redis));
   handle = app;
   return {
@@ -146,6 +149,7 @@ function gatewayDeps(
     registry,
     metrics: createGatewayMetrics(registry),
     logger,
+    // A readiness probe must answer even while Redis does not.
     ping: () => withTimeout(redis.ping(), 1_000),
     now: Date.now,
   };

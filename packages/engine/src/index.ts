@@ -29,6 +29,7 @@ export {
 export { createReceiptTimeoutProcessor } from './receipt-timeout.ts';
 export { receiptWaitMs } from './receipt-wait.ts';
 export { applyReceipt, type Receipt, type ReceiptResult } from './receipts.ts';
+export { registerRedisMemoryMetrics } from './redis-memory-metrics.ts';
 export { type ResendResult, resend } from './resend.ts';
 export { createProviderRouting, type ProviderRouting, type ProviderRoutingOptions } from './routing.ts';
 export { chargeSend, type SendCharge } from './send-limits.ts';

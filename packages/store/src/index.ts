@@ -52,6 +52,7 @@ export {
   type RedisFinding,
   type RedisFindingCode,
 } from './core/redis-checks.ts';
+export { type RedisMemory, readRedisMemory } from './core/redis-memory.ts';
 export * from './core/types.ts';
 export { isRedisRefusal, isRedisUnavailable } from './core/unavailable.ts';
 export {
