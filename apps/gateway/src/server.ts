@@ -25,8 +25,6 @@ import type { GatewayDeps } from './deps.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { providerAccounts } from './provider-accounts.ts';
 
-const KEEP_ALIVE_MS = 65_000;
-
 export interface RunningGateway {
   readonly url: string;
   /** Stops accepting requests and closes Redis connections. */
@@ -38,9 +36,7 @@ export interface RunningGateway {
  * (for webhook signatures and receipt URLs) defaults to the address actually bound.
  */
 export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
-  // Idle keep-alive connections outlive those of the load balancer or client in front (ALB: 60 s,
-  // undici: 4 s), so the gateway never closes a connection a client is about to reuse.
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 });
+  const server = createServer();
   // Until the app is wired (Redis connected and checked), every request, a readiness probe too, is
   // answered 503 at once rather than left without an answer.
   let handle: RequestListener = (_req, res) => {
