@@ -1,6 +1,7 @@
 import { ConfigError, type Logger, withTimeout } from '@sendcode/runtime';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisConnection } from './connection.ts';
+import { parseInfo, serversOf } from './info.ts';
 
 /**
  * What is wrong with the Redis Sendcode points at, in plain words. `fatal`: the gateway and workers
@@ -28,9 +29,7 @@ const CLUSTER_SLOTS = 16_384;
 
 /** Checks the server, or each master of a cluster the connection knows. */
 export function checkRedis(redis: RedisConnection): Promise<RedisFinding[]> {
-  return redis instanceof Cluster
-    ? checkRedisServers(redis.nodes('master'), 'cluster')
-    : checkRedisServers([redis], 'single');
+  return checkRedisServers(serversOf(redis), redis instanceof Cluster ? 'cluster' : 'single');
 }
 
 /**
@@ -72,7 +71,7 @@ async function checkServer(redis: Redis, name: string): Promise<RedisFinding[]> 
       message: `${name} has AOF off (appendonly no): a restart loses every write since the last snapshot, verifications that were answered 201 included. Set appendonly yes.`,
     });
   }
-  const version = serverVersion(await redis.info('server'));
+  const version = parseInfo(await redis.info('server')).get('redis_version');
   if (version !== undefined && compareVersions(version, MIN_REDIS_VERSION) < 0) {
     findings.push({
       severity: 'warning',
@@ -117,19 +116,6 @@ async function configValue(redis: Redis, name: string): Promise<string | undefin
   } catch {
     return undefined;
   }
-}
-
-function parseInfo(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
-  }
-  return fields;
-}
-
-function serverVersion(info: string): string | undefined {
-  return parseInfo(info).get('redis_version');
 }
 
 /** Compares dotted versions numerically: `7.0.15` > `6.2.0` > `6.0.20`. */

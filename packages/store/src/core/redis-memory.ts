@@ -1,5 +1,6 @@
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisConnection } from './connection.ts';
+import { parseInfo, serversOf } from './info.ts';
 
 /** One Redis server's memory as INFO reports it. */
 export interface RedisMemory {
@@ -17,16 +18,14 @@ export interface RedisMemory {
  * starts are answered 503 until it has room again: what the memory alert watches for.
  */
 export async function readRedisMemory(redis: RedisConnection): Promise<RedisMemory[]> {
-  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  return Promise.all(servers.map(memoryOf));
+  return Promise.all(serversOf(redis).map(memoryOf));
 }
 
 async function memoryOf(server: Redis): Promise<RedisMemory> {
-  const info = await server.info('memory');
-  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+  const info = parseInfo(await server.info('memory'));
   return {
     node: `${server.options.host}:${server.options.port}`,
-    usedBytes: Number(field('used_memory') ?? Number.NaN),
-    maxBytes: Number(field('maxmemory') ?? Number.NaN),
+    usedBytes: Number(info.get('used_memory') ?? Number.NaN),
+    maxBytes: Number(info.get('maxmemory') ?? Number.NaN),
   };
 }
