@@ -35,6 +35,16 @@ describe('Bearer authentication', () => {
     expect(await response.json()).toEqual({ client: { name: 'acme', scopes: ['verify'] } });
   });
 
+  it.each(['bearer', 'BEARER', 'BeArEr'])('takes the scheme in any case: %s', async (scheme) => {
+    const response = await get('/verify', `${scheme} ${VERIFY_KEY}`);
+    expect(response.status).toBe(200);
+  });
+
+  it('does not take the key in another case', async () => {
+    const response = await get('/verify', `Bearer ${VERIFY_KEY.toUpperCase()}`);
+    expect(response.status).toBe(401);
+  });
+
   it.each([
     ['no header', undefined],
     ['a wrong key of the same length', `Bearer ${VERIFY_KEY.slice(0, -1)}X`],

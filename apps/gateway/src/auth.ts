@@ -43,7 +43,8 @@ export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
   const lookup = createKeyLookup(keys);
 
   function authenticate(header: string | undefined): ApiClient | undefined {
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? '');
+    // The scheme is case-insensitive (RFC 9110 §11.1); the key is not.
+    const match = /^bearer ([\x21-\x7e]{1,512})$/i.exec(header ?? '');
     return match?.[1] ? lookup(match[1]) : undefined;
   }
 

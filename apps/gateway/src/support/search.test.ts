@@ -122,4 +122,10 @@ describe('auditHash', () => {
     expect(auditHash(deps, asAccount)).not.toBe(auditHash(deps, byTo));
     expect(auditHash(deps, byTo)).not.toContain('9012345678');
   });
+
+  it('is one hash for two spellings of one email address, as the index is one entry', async () => {
+    const lower = await search({ to: 'taro.yamada@example.com' });
+    const mixed = await search({ to: 'Taro.Yamada@Example.COM' });
+    expect(auditHash(deps, mixed)).toBe(auditHash(deps, lower));
+  });
 });

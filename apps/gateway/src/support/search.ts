@@ -61,17 +61,14 @@ export async function searchVerifications(deps: SearchDeps, query: SupportQuery)
     });
   }
   const { destination } = parsed;
-  const ids = await find(
-    deps,
-    'destination',
-    lookupHashes(deps.ring, canonicalDestination(destination.address)),
-    since,
-  );
+  const canonical = canonicalDestination(destination.address);
+  const ids = await find(deps, 'destination', lookupHashes(deps.ring, canonical), since);
   const landline = destination.kind === 'phone' && destination.type === 'fixed_line';
   return {
     ids,
     kind: 'to',
-    normalised: destination.address,
+    // As the index keys it: two spellings of one address are one search in the audit log too.
+    normalised: canonical,
     knownWarnings: landline ? ['fixed_line_voice'] : [],
   };
 }

@@ -51,6 +51,11 @@ describe('Twilio-compatible Basic auth', () => {
     expect(await jsonOf(response)).toMatchObject({ client: { name: 'colons' } });
   });
 
+  it('takes the scheme in any case (RFC 9110)', async () => {
+    const response = await whoami(basic('ACsid', VERIFY_KEY).replace('Basic', 'BASIC'));
+    expect(response.status).toBe(200);
+  });
+
   it.each([
     ['no header', undefined],
     ['a wrong password', basic('ACsid', `${VERIFY_KEY.slice(0, -1)}X`)],

@@ -31,7 +31,7 @@ export function requireBasicVerify(keys: readonly ApiKeyConfig[]): RequestHandle
 }
 
 function basicCredentials(header: string | undefined) {
-  const match = /^Basic ([A-Za-z0-9+/=]{1,1024})$/.exec(header ?? '');
+  const match = /^basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
