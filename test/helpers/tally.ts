@@ -123,3 +123,40 @@ export async function tallyDeliveries(
   await new Promise((resolve) => setTimeout(resolve, 300));
   return tallyMessages(system.sandbox.messages(), destinations);
 }
+
+/** What one fault did to the verifications it was given: the figures the README reports. */
+export interface FaultFigures {
+  readonly accepted: number;
+  readonly delivered: number;
+  /** Accepted (201) and never delivered. */
+  readonly lost: number;
+  /** Extra copies of a destination's one code. */
+  readonly duplicated: number;
+  /** Destinations that received two different codes: must be 0. */
+  readonly secondCodes: number;
+  /** Destinations never accepted that received a code all the same (a 503 that was not "nothing sent"). */
+  readonly sentUnaccepted: number;
+}
+
+/** The figures on one line, as `npm run test:reliability` prints them. */
+export function printFigures(fault: string, figures: FaultFigures, extra = ''): void {
+  const f = figures;
+  console.log(
+    `${fault}: accepted ${f.accepted}, delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, ` +
+      `second codes ${f.secondCodes}, sent without a 201 ${f.sentUnaccepted}${extra ? `; ${extra}` : ''}`,
+  );
+}
+
+/**
+ * A {@link Tally} of suites whose every verification was accepted (a 201 each), in the one shape:
+ * a second code never gets this far (the tally throws), so it prints 0.
+ */
+export function printTally(fault: string, tally: Tally, extra = ''): void {
+  const delivered = tally.codes.size;
+  const { lost, duplicated } = tally;
+  printFigures(
+    fault,
+    { accepted: delivered + lost, delivered, lost, duplicated, secondCodes: 0, sentUnaccepted: 0 },
+    extra,
+  );
+}
