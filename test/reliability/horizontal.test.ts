@@ -39,8 +39,8 @@ afterAll(async () => {
 });
 
 /**
- * What the store says of a destination that got more than one message: each timeline event's type,
- * provider and attempt, and each send's status (no destination, no code).
+ * What the store says of a destination that got more than one message, or none: each timeline
+ * event's type, provider, attempt and time (no destination, no code).
  */
 async function timelineOf(to: string): Promise<string> {
   const query = new URLSearchParams({ to });
@@ -80,6 +80,7 @@ it(`2 gateways + 2 workers: ${N} verifications, each sent exactly once`, {
       .slice(0, 10)
       .map(async (copy) => `${copy}\n  ${await timelineOf(copy.split(': ')[0] ?? '')}`),
   );
-  expect(tally.lost).toBe(0);
+  const missing = destinations.filter((to) => !tally.codes.has(to)).slice(0, 5);
+  expect(tally.lost, (await Promise.all(missing.map(timelineOf))).join('\n')).toBe(0);
   expect(tally.duplicated, explained.join('\n')).toBe(0);
 });
