@@ -29,7 +29,8 @@ export async function spawnWorkers(
   // The child has its own copy of the descriptor.
   if (typeof out === 'number') closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
+  // A loaded machine (the reliability runs) can take most of a minute to load tsx and the app.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`workers exited with ${child.exitCode}`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(

@@ -23,6 +23,7 @@ let system: TestSystem;
 let second: RunningGateway;
 const workers: WorkerProcess[] = [];
 
+// Two workers processes start one after the other: on a loaded machine each may take a while.
 beforeAll(async () => {
   system = await startTestSystem({ SENDCODE_SETTINGS: volumeSettingsFile() });
   await system.workers.close();
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const level = process.env.HORIZONTAL_LOG_LEVEL ?? 'warn';
   const log = (i: number) => (LOG_DIR ? { file: join(LOG_DIR, `workers-${i}.log`), level } : undefined);
   workers.push(await spawnWorkers(env, log(1)), await spawnWorkers(env, log(2)));
-});
+}, 150_000);
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.stop('SIGTERM')));
   await second.close();
@@ -44,7 +45,7 @@ afterAll(async () => {
  */
 async function timelineOf(to: string): Promise<string> {
   const query = new URLSearchParams({ to });
-  const { body } = await system.api(
+  const { status, body } = await system.api(
     'GET',
     `/v1/support/verifications?${query}`,
     undefined,
@@ -52,14 +53,16 @@ async function timelineOf(to: string): Promise<string> {
   );
   const views = (body?.verifications ?? []) as {
     id: string;
+    status: string;
     timeline: { type: string; at: string; provider?: string; detail?: { attempt?: number } }[];
   }[];
+  if (views.length === 0) return `support search: ${status} ${body?.error?.code ?? 'none found'}`;
   return views
-    .map(({ id, timeline }) => {
+    .map(({ id, status: now, timeline }) => {
       const events = timeline.map(
         (e) => `${e.type}@${e.provider ?? '-'}#${e.detail?.attempt ?? '-'} ${e.at}`,
       );
-      return `${id}: ${events.join(', ')}`;
+      return `${id} (${now}): ${events.join(', ')}`;
     })
     .join('; ');
 }
