@@ -1,5 +1,6 @@
 import { volumeSettingsFile } from './settings.ts';
 import { startTestSystem, type TestSystem } from './system.ts';
+import { type FaultFigures, untilArrived } from './tally.ts';
 
 /**
  * The system as the fault suites run it, on `redisUrl`: limits out of the way for volume, and the
@@ -97,20 +98,6 @@ async function startOnce(system: TestSystem, to: string, idempotent: boolean): P
   }
 }
 
-/** What one fault did to the verifications it was given: the figures the README reports. */
-export interface FaultFigures {
-  readonly accepted: number;
-  readonly delivered: number;
-  /** Accepted (201) and never delivered. */
-  readonly lost: number;
-  /** Extra copies of a destination's one code. */
-  readonly duplicated: number;
-  /** Destinations that received two different codes: must be 0. */
-  readonly secondCodes: number;
-  /** Destinations never accepted that received a code all the same (a 503 that was not "nothing sent"). */
-  readonly sentUnaccepted: number;
-}
-
 /**
  * Waits (at most `timeoutMs`) until every accepted destination has a message, then counts what the
  * sandbox received for `destinations`. Codes are compared, never printed.
@@ -121,13 +108,7 @@ export async function faultFigures(
   accepted: ReadonlySet<string>,
   timeoutMs: number,
 ): Promise<FaultFigures> {
-  const deadline = Date.now() + timeoutMs;
-  const arrived = () => new Set(system.sandbox.messages().map((m) => m.to));
-  while ([...accepted].some((to) => !arrived().has(to)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // A late copy would arrive shortly after the last first one.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await untilArrived(system, accepted, timeoutMs);
   const wanted = new Set(destinations);
   const codes = new Map<string, (string | null)[]>();
   for (const message of system.sandbox.messages()) {
@@ -151,15 +132,6 @@ export async function faultFigures(
     secondCodes,
     sentUnaccepted,
   };
-}
-
-/** The figures on one line, as `npm run test:reliability` prints them. */
-export function printFigures(fault: string, figures: FaultFigures, extra = ''): void {
-  const f = figures;
-  console.log(
-    `${fault}: accepted ${f.accepted}, delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, ` +
-      `second codes ${f.secondCodes}, sent without a 201 ${f.sentUnaccepted}${extra ? `; ${extra}` : ''}`,
-  );
 }
 
 /** How many attempts got each status, e.g. `{"201":150,"503":10}` (0: no answer). */

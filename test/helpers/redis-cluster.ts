@@ -18,8 +18,14 @@ async function clusterState(port: number): Promise<string> {
   return /cluster_state:(\w+)/.exec(stdout)?.[1] ?? 'unknown';
 }
 
-/** Starts three cluster-mode redis-servers, joins them with `redis-cli --cluster create`, waits for `cluster_state:ok`. */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+/**
+ * Starts three cluster-mode redis-servers, joins them with `redis-cli --cluster create`, waits for
+ * `cluster_state:ok`. `extraArgs` go to every node (persistence, for a suite that restarts them).
+ */
+export async function startRedisCluster(
+  masters = 3,
+  extraArgs: readonly string[] = [],
+): Promise<RedisCluster> {
   const nodes: RedisServer[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -34,6 +40,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
           'nodes.conf',
           '--cluster-node-timeout',
           '5000',
+          ...extraArgs,
         ]),
       );
     }

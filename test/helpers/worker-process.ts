@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@sendcode/testing';
 
@@ -11,15 +12,25 @@ export interface WorkerProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Spawns `apps/workers/src/main.ts` with `env` and resolves once its /healthz answers. */
-export async function spawnWorkers(env: Readonly<Record<string, string>>): Promise<WorkerProcess> {
+/**
+ * Spawns `apps/workers/src/main.ts` with `env` and resolves once its /healthz answers. Its log is
+ * silenced, unless `log` names a file to append it to and the level to log at (evidence of a run).
+ */
+export async function spawnWorkers(
+  env: Readonly<Record<string, string>>,
+  log?: { readonly file: string; readonly level: string },
+): Promise<WorkerProcess> {
   const port = await freePort();
+  const out = log ? openSync(log.file, 'a') : 'ignore';
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
-    env: { ...process.env, ...env, WORKERS_METRICS_PORT: String(port), LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, WORKERS_METRICS_PORT: String(port), LOG_LEVEL: log?.level ?? 'silent' },
+    stdio: ['ignore', out, 'inherit'],
   });
+  // The child has its own copy of the descriptor.
+  if (typeof out === 'number') closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
+  // A loaded machine (the reliability runs) can take most of a minute to load tsx and the app.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`workers exited with ${child.exitCode}`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   faultFigures,
   percentile,
-  printFigures,
   type StartAttempt,
   startFaultSystem,
   startRetrying,
   statusCounts,
 } from '../helpers/faults.ts';
 import type { TestSystem } from '../helpers/system.ts';
+import { printFigures } from '../helpers/tally.ts';
 
 /**
  * A flaky network between Sendcode and Redis: gateway and workers reach Redis through a TCP proxy
@@ -20,7 +20,9 @@ import type { TestSystem } from '../helpers/system.ts';
  * recover by themselves (their watchdog armed at 5 s).
  */
 const N = Number(process.env.FLAKY_N ?? 150);
-const BLACKHOLE_MS = Number(process.env.FLAKY_BLACKHOLE_MS ?? 5_000);
+/** Every answer while the hole lasts comes within this; the hole lasts longer, so a hang shows. */
+const ANSWER_WITHIN_MS = 5_000;
+const BLACKHOLE_MS = Number(process.env.FLAKY_BLACKHOLE_MS ?? 7_000);
 const LATENCY_MS = Number(process.env.FLAKY_LATENCY_MS ?? 100);
 const CONCURRENCY = 10;
 let redis: RedisServer;
@@ -89,8 +91,9 @@ it(`a black hole of ${BLACKHOLE_MS} ms: 503 at once, /readyz not ready, then eve
       )}`,
   );
   expect(during.filter((a) => a.status !== 503 && a.status !== 201)).toEqual([]);
-  // Only requests already waiting on Redis when the hole opened wait out the command timeout (2 s).
-  expect(percentile(ms, 100)).toBeLessThan(3_500);
+  // Only a request already waiting on Redis when the hole opened waits out the gateway's command
+  // timeout (REDIS_COMMAND_TIMEOUT_MS, 2 s) before its 503; none waits for the hole to end.
+  expect(during.filter((a) => a.ms >= ANSWER_WITHIN_MS).map((a) => `${a.status} in ${a.ms} ms`)).toEqual([]);
   expect(ready.slice(1).every((status) => status === 503)).toBe(true);
 });
 

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   faultFigures,
   percentile,
-  printFigures,
   type StartAttempt,
   startFaultSystem,
   startRetrying,
@@ -12,6 +11,7 @@ import {
   whyLost,
 } from '../helpers/faults.ts';
 import type { TestSystem } from '../helpers/system.ts';
+import { printFigures } from '../helpers/tally.ts';
 
 /**
  * Redis reaches its `maxmemory` (noeviction) while starts keep coming: Redis refuses every write that

@@ -207,3 +207,21 @@ async function createPending(
   );
   return id;
 }
+
+/**
+ * A logger that keeps every line, so a test can read what the workers would log. The processor
+ * calls these four levels only; the rest of pino's interface is not needed.
+ */
+export function recordingLogger(lines: string[]): Logger {
+  const record =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(`${level} ${JSON.stringify(args)}`);
+    };
+  return {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  } as unknown as Logger;
+}

@@ -3,6 +3,7 @@ export { type ApiEvent, clearOfWindowEdge, eventually, types } from './poll.ts';
 export {
   keysMatching,
   memoryOfKeys,
+  onTestCluster,
   testRedis,
   testRedisConnection,
   testRedisUrl,

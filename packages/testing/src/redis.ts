@@ -46,3 +46,8 @@ export async function memoryOfKeys(redis: Redis, pattern: string): Promise<numbe
   } while (cursor !== '0');
   return total;
 }
+
+/** Whether the run's Redis is a cluster (`npm run test:cluster`), for suites that size themselves by it. */
+export function onTestCluster(): boolean {
+  return /^rediss?\+cluster:\/\//.test(testRedisUrl());
+}

@@ -9,7 +9,6 @@ import {
   type ProviderName,
   sealWith,
 } from '@sendcode/policy';
-import type { Logger } from '@sendcode/runtime';
 import {
   createSpendLedger,
   type DeliveryQueues,
@@ -24,7 +23,7 @@ import type { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../config.ts';
 import type { ChannelSet } from '../deps.ts';
-import { engineFixture, TEST_CODE } from '../test-fixture.ts';
+import { engineFixture, recordingLogger, TEST_CODE } from '../test-fixture.ts';
 
 /**
  * The delivery processor on real Redis and real BullMQ workers, with adapters written here: the
@@ -65,24 +64,6 @@ function rejecting<C extends ChannelName>(channel: C, provider: ProviderName, va
     async close() {},
   };
   return { adapter, calls: () => calls };
-}
-
-/**
- * A logger that keeps every line, so a test can read what the workers would log. The processor
- * calls these four levels only; the rest of pino's interface is not needed.
- */
-function recordingLogger(lines: string[]): Logger {
-  const record =
-    (level: string) =>
-    (...args: unknown[]) => {
-      lines.push(`${level} ${JSON.stringify(args)}`);
-    };
-  return {
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  } as unknown as Logger;
 }
 
 interface Harness {

@@ -85,7 +85,7 @@ async function recordAccepted<C extends ChannelName>(
   // (gone, or accepted by a racing run), its entry is a no-op when it comes due. The same script
   // takes the send off the watch; should it fail, the reconciler schedules the timeout.
   const waitMs = receiptWaitMs(deps.config, channel, out.plan, job.data.step);
-  await Promise.all([
+  const [recorded] = await Promise.all([
     deps.store.markAccepted(job.data.verificationId, job.data.send, {
       type: 'sent',
       at: deps.now(),
@@ -95,6 +95,15 @@ async function recordAccepted<C extends ChannelName>(
     deps.circuit.record(breakerOf(provider, channel), 'success', deps.now()),
     deps.watch.accepted(job.data, waitMs === undefined ? undefined : deps.now() + waitMs),
   ]);
+  // The send was no longer queued: another run of this job (its lock lapsed while the provider was
+  // called) recorded its own acceptance first, and the destination holds two copies of the one code.
+  // Said, so duplicates can be counted (no id, destination or code: DESIGN.md's rule for log lines).
+  if (recorded === 'already_accepted') {
+    deps.logger.warn(
+      { send: job.data.send, channel, provider, attempt: attemptOf(out) },
+      'send accepted twice',
+    );
+  }
   deps.metrics.attempt(channel, provider, 'ok');
   deps.metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
 }
