@@ -28,6 +28,8 @@ const UNAVAILABLE_MESSAGES = [
   /Cluster isn't ready and enableOfflineQueue options is false/,
   /Failed to refresh slots cache/,
   /^CLUSTERDOWN/,
+  // Redis Cluster mid-failover: ioredis followed MOVED / retried a dead node as often as it may.
+  /^Too many Cluster redirections/,
   // Durable accept: a WAIT that reached a node demoted to replica by a failover.
   /WAIT cannot be used with replica instances/,
 ];
