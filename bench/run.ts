@@ -13,6 +13,7 @@ import { startBenchSystem } from './lib/system.ts';
 import { acceptScenario } from './scenarios/accept.ts';
 import { backlogScenario } from './scenarios/backlog.ts';
 import { costScenario } from './scenarios/cost.ts';
+import { durableScenario } from './scenarios/durable.ts';
 import { outageScenario } from './scenarios/outage.ts';
 import { notifmePerSecond, peerResult } from './scenarios/peer.ts';
 import { checkScenario, deliverAll, pipelineResult } from './scenarios/pipeline.ts';
@@ -37,6 +38,8 @@ try {
   step('accept, taking turns with its baseline: express hello-world');
   const accept = await acceptScenario(system);
   results.push(accept.result);
+  step('durable: accept with REDIS_WAIT_REPLICAS 0 and 1, taking turns, on a Redis with one replica');
+  results.push(await durableScenario(system));
   step(`backlog: filling ${CONFIG.backlog}`);
   results.push(await backlogScenario(system, accept.accept));
 

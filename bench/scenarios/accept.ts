@@ -17,7 +17,7 @@ import type { BenchSystem } from '../lib/system.ts';
  * Rounds of the comparison: ours and the baseline take turns, so a slow spell of the shared machine
  * lands on both rather than on whichever ran during it.
  */
-const ROUNDS = 5;
+export const ROUNDS = 5;
 
 /** The express hello-world baseline, in its own process, for the duration of `use`. */
 async function withHello<T>(use: (url: string) => Promise<T>): Promise<T> {
@@ -44,7 +44,7 @@ export async function acceptLoad(system: BenchSystem, seconds = CONFIG.seconds):
 }
 
 /** Rounds taken as one run: their requests over their time, and the median of their percentiles. */
-function combine(rounds: readonly LoadResult[]): LoadResult {
+export function combine(rounds: readonly LoadResult[]): LoadResult {
   const sum = (pick: (round: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r), 0);
   const requests = sum((r) => r.requests);
   const seconds = sum((r) => r.seconds);

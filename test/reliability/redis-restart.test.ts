@@ -19,7 +19,7 @@ let stopRedis: () => Promise<void>;
 let system: TestSystem;
 
 beforeAll(async () => {
-  const redis = onCluster ? await startRedisCluster(3, AOF) : await startRedisServer(AOF);
+  const redis = onCluster ? await startRedisCluster({ extraArgs: AOF }) : await startRedisServer(AOF);
   nodes = 'nodes' in redis ? redis.nodes : [redis];
   stopRedis = () => redis.stop();
   system = await startTestSystem({

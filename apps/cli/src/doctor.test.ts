@@ -41,6 +41,16 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
   };
 }
 
+/** Polls `server` until `count` replicas are connected to it. */
+async function waitForReplicas(server: RedisServer, count: number) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const { stdout } = await run('redis-cli', ['-p', String(server.port), 'info', 'replication']);
+    if (Number(/connected_slaves:(\d+)/.exec(stdout)?.[1]) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`fewer than ${count} replicas connected`);
+}
+
 const errors = (findings: { severity: string; what: string }[]) =>
   findings.filter((finding) => finding.severity !== 'warning').map((finding) => finding.what);
 
@@ -81,6 +91,20 @@ describe('sendcode doctor', () => {
     });
     expect(findings.filter((finding) => finding.what === 'SENDCODE_SECRET')).toHaveLength(1);
     expect(JSON.stringify(findings)).not.toContain('short-secret-value');
+  });
+
+  it('with durable accept asked for, names a master with fewer replicas connected than REDIS_WAIT_REPLICAS', async () => {
+    const replica = await startRedisServer(['--replicaof', '127.0.0.1', String(healthy.port)]);
+    try {
+      await waitForReplicas(healthy, 1);
+      expect(errors(await diagnose(env({ REDIS_WAIT_REPLICAS: '1' })))).toEqual([]);
+      const two = await diagnose(env({ REDIS_WAIT_REPLICAS: '2' }));
+      expect(two.find((finding) => finding.what === 'REDIS_WAIT_REPLICAS')?.message).toContain(
+        '1 replica connected, fewer than the 2 asked for',
+      );
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('checks one role only when asked', async () => {

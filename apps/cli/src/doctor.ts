@@ -1,6 +1,6 @@
 import { gatewayEnv } from '@sendcode/gateway';
 import { parseRedisUrl } from '@sendcode/runtime';
-import { checkRedisServers, type RedisFinding } from '@sendcode/store';
+import { checkRedisServers, parseInfo, type RedisFinding } from '@sendcode/store';
 import { buildChannels, type WorkersEnv, workersEnv } from '@sendcode/workers';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { z } from 'zod';
@@ -31,7 +31,8 @@ export async function diagnose(
   const findings = configFindings(env, roles);
   const workers = roles.includes('workers') ? workersEnv.safeParse(env) : undefined;
   if (workers?.success) findings.push(...providerFindings(workers.data));
-  if (env.REDIS_URL) findings.push(...(await redisFindings(env.REDIS_URL)));
+  if (env.REDIS_URL)
+    findings.push(...(await redisFindings(env.REDIS_URL, Number(env.REDIS_WAIT_REPLICAS ?? 0))));
   if (env.PUBLIC_URL) findings.push(...(await publicUrlFindings(env.PUBLIC_URL)));
   return findings;
 }
@@ -95,8 +96,11 @@ function providerFindings(env: WorkersEnv): DoctorFinding[] {
   }));
 }
 
-/** Connects to each server REDIS_URL names (each seed of a cluster) and checks it. */
-async function redisFindings(url: string): Promise<DoctorFinding[]> {
+/**
+ * Connects to each server REDIS_URL names (each seed of a cluster) and checks it, and with durable
+ * accept asked for (`waitReplicas`), that each master among them has that many replicas connected.
+ */
+async function redisFindings(url: string, waitReplicas: number): Promise<DoctorFinding[]> {
   let target: ReturnType<typeof parseRedisUrl>;
   try {
     target = parseRedisUrl(url);
@@ -140,10 +144,31 @@ async function redisFindings(url: string): Promise<DoctorFinding[]> {
     }
     if (reached.length === 0) return unreachable;
     const found = await checkRedisServers(reached, target.kind);
-    return [...unreachable, ...found.map(({ severity, message }) => ({ severity, what: 'Redis', message }))];
+    return [
+      ...unreachable,
+      ...found.map(({ severity, message }) => ({ severity, what: 'Redis', message })),
+      ...(await replicaFindings(reached, waitReplicas)),
+    ];
   } finally {
     for (const server of servers) server.disconnect();
   }
+}
+
+/** Each WAIT asks for `wanted` replicas: a master with fewer connected makes every start it holds answer 503. */
+async function replicaFindings(servers: readonly Redis[], wanted: number): Promise<DoctorFinding[]> {
+  if (!(wanted > 0)) return [];
+  const findings: DoctorFinding[] = [];
+  for (const server of servers) {
+    const info = parseInfo(await server.info('replication'));
+    const connected = Number(info.get('connected_slaves') ?? 0);
+    if (info.get('role') !== 'master' || connected >= wanted) continue;
+    findings.push({
+      severity: 'error',
+      what: 'REDIS_WAIT_REPLICAS',
+      message: `Redis ${server.options.host}:${server.options.port} has ${connected} replica${connected === 1 ? '' : 's'} connected, fewer than the ${wanted} asked for: every start whose keys it holds answers 503, and every send it records is retried.`,
+    });
+  }
+  return findings;
 }
 
 /** PUBLIC_URL must reach this gateway, or no provider receipt ever arrives. */

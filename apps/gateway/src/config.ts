@@ -72,5 +72,18 @@ function requireReceiptSecrets(env: z.output<typeof gatewayFields>, ctx: z.Refin
  * provider variables as the workers: TWILIO_ACCOUNT_SID and VONAGE_API_KEY tell it which providers
  * are in use, and so which receipts it must be able to verify.
  */
-export const gatewayEnv = gatewayFields.superRefine(requireReceiptSecrets);
+export const gatewayEnv = gatewayFields.superRefine(requireReceiptSecrets).superRefine(waitWithinTimeout);
+
+/**
+ * A WAIT blocks the connection it is sent on, so it must give up before the commands waiting behind
+ * it time out: else a missing replica would read as Redis not answering at all.
+ */
+function waitWithinTimeout(env: z.output<typeof gatewayFields>, ctx: z.RefinementCtx): void {
+  if (env.REDIS_WAIT_REPLICAS === 0 || env.REDIS_WAIT_TIMEOUT_MS < env.REDIS_COMMAND_TIMEOUT_MS) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['REDIS_WAIT_TIMEOUT_MS'],
+    message: `must be below REDIS_COMMAND_TIMEOUT_MS (${env.REDIS_COMMAND_TIMEOUT_MS}) when REDIS_WAIT_REPLICAS is set`,
+  });
+}
 export type GatewayEnv = z.infer<typeof gatewayEnv>;

@@ -2,6 +2,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createEngineMetrics,
+  durableConfig,
   type EngineConfig,
   engineConfig,
   providerHealthConfig,
@@ -62,6 +63,7 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     // Receipts count in the providers' delivery health, which the workers route by.
     health: providerHealthConfig(engine.settings),
     retry: engine.retry,
+    durable: durableConfig(config),
   });
   for (const queue of Object.values(stores.queues.queues)) queue.on('error', onError);
 

@@ -4,6 +4,7 @@ import {
   createEngineMetrics,
   createProviderRouting,
   createReceiptTimeoutProcessor,
+  durableConfig,
   type EngineConfig,
   engineConfig,
   providerHealthConfig,
@@ -84,6 +85,7 @@ export async function startWorkers(
     // spares almost every send its `allow` round trip. A failure here is still recorded (and reopens
     // the trust question at once); an outage seen by another process reaches this one within 250 ms.
     circuit: { config: circuitConfig(config), closedHintMs: CLOSED_HINT_MS },
+    durable: durableConfig(config),
   });
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config, channels)));
   for (const queue of Object.values(stores.queues.queues)) {

@@ -32,6 +32,17 @@ export const engineEnv = z.object({
   CIRCUIT_WINDOW_SECONDS: seconds(60),
   CIRCUIT_COOLDOWN_SECONDS: seconds(30),
   /**
+   * Durable accept: replicas every write that makes a promise must reach before it is made — the
+   * gateway's 201, a worker's "accepted by the provider" before its job completes (Redis `WAIT`). 0
+   * is off: Redis replicates asynchronously, and a master that dies may take its last writes along.
+   */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * How long one WAIT may block its connection (every command behind it on that connection waits
+   * too). A replica on the same network acknowledges within a millisecond or two.
+   */
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /**
    * The gateway's externally reachable base URL, where providers post receipts. Without it no
    * receipts are asked for, so no receipt timeouts run either.
    */
@@ -92,6 +103,11 @@ export function engineConfig(env: EngineEnv): EngineConfig {
     stepRetryMs: env.STEP_RETRY_SECONDS * 1000,
     reconcileAfterMs: RECONCILE_AFTER_MS,
   };
+}
+
+/** Durable accept for @sendcode/store's `openStores` (`REDIS_WAIT_REPLICAS`, `REDIS_WAIT_TIMEOUT_MS`). */
+export function durableConfig(env: EngineEnv) {
+  return { replicas: env.REDIS_WAIT_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS };
 }
 
 /** Circuit-breaker settings for @sendcode/store's `createCircuitBreaker`. */

@@ -5,6 +5,7 @@ import type {
   Admission,
   CircuitBreaker,
   DeliveryQueues,
+  Durability,
   ProviderHealth,
   ReceiptDue,
   SendWatch,
@@ -26,6 +27,11 @@ export interface EngineDeps {
    * receipt timeout scheduled, so the workers' reconciler can finish what a failure left half done.
    */
   readonly watch: SendWatch;
+  /**
+   * Durable accept: a start answers 201, and a worker lets a sent job complete, only once the writes
+   * that promise it reached `REDIS_WAIT_REPLICAS` replicas (off by default).
+   */
+  readonly durable: Durability;
   readonly config: EngineConfig;
   /** Keys: sealed plans are opened to count each send against its destination's limits. */
   readonly ring: KeyRing;

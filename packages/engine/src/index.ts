@@ -1,6 +1,7 @@
 export { parseSendReference, sendReference, statusCallbackUrl } from './callbacks.ts';
 export {
   circuitConfig,
+  durableConfig,
   type EngineConfig,
   type EngineEnv,
   engineConfig,

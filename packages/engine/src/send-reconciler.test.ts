@@ -11,6 +11,7 @@ import { createLogger } from '@sendcode/runtime';
 import {
   createAdmission,
   createDeliveryQueues,
+  createDurability,
   createProviderHealth,
   createReceiptDue,
   createSendWatch,
@@ -312,9 +313,11 @@ describe('an accepted send without its receipt timeout', () => {
 /** The reconciler's dependencies on real Redis with a clock the test moves, for calling it by hand. */
 function handDeps(prefix: string, clock: { now: number }) {
   const registry = new Registry();
+  const queues = createDeliveryQueues(redis, prefix);
   const deps = {
     store: createVerificationStore({ redis, prefix }),
-    queues: createDeliveryQueues(redis, prefix),
+    queues,
+    durable: createDurability({ redis, prefix, queues }),
     watch: createSendWatch({ redis, prefix }),
     receiptDue: createReceiptDue({ redis, prefix }),
     config: {

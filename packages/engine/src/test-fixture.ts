@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '@sendcode/runtime';
 import {
   createDeliveryWorker,
   type DeliveryJob,
+  type OpenStoresOptions,
   openStores,
   type Stores,
   type VerificationStoreOptions,
@@ -49,6 +50,8 @@ export interface EngineFixtureOptions {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly verifications?: Omit<VerificationStoreOptions, 'redis' | 'prefix'>;
+  /** Durable accept (`REDIS_WAIT_REPLICAS`); off by default. */
+  readonly durable?: OpenStoresOptions['durable'];
   /** Puts a failing part around a real store (a slow `create`, a queue whose first add fails). */
   readonly wrap?: (stores: Stores) => Partial<Pick<Stores, 'store' | 'queues' | 'watch'>>;
 }
@@ -106,6 +109,7 @@ export function engineFixture(redis: Redis, options: EngineFixtureOptions = {}):
     health: providerHealthConfig(config.settings),
     retry: config.retry,
     ...(options.verifications ? { verifications: options.verifications } : {}),
+    ...(options.durable ? { durable: options.durable } : {}),
   });
   const registry = new Registry();
   const deps: StartDeps & SenderDeps = {

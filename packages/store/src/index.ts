@@ -43,6 +43,7 @@ export {
   type RedisConnection,
 } from './core/connection.ts';
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './core/errors.ts';
+export { parseInfo } from './core/info.ts';
 export { DEFAULT_PREFIX, type VerificationKeys, verificationKeys } from './core/keys.ts';
 export {
   checkRedis,
@@ -55,6 +56,14 @@ export {
 export { type RedisMemory, readRedisMemory } from './core/redis-memory.ts';
 export * from './core/types.ts';
 export { isRedisRefusal, isRedisUnavailable } from './core/unavailable.ts';
+export {
+  createDurability,
+  type Durability,
+  type DurabilityOptions,
+  nodeOf,
+  ReplicaWaitError,
+  type StartedKeys,
+} from './durability/durability.ts';
 export {
   createIdempotencyStore,
   type IdempotencyBegin,

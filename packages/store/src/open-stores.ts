@@ -2,6 +2,7 @@ import { createAdmission } from './admission/admission.ts';
 import { createAuditLog } from './audit/audit.ts';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker/circuit-breaker.ts';
 import type { RedisConnection } from './core/connection.ts';
+import { createDurability, type DurabilityOptions } from './durability/durability.ts';
 import { createIdempotencyStore } from './idempotency/idempotency.ts';
 import { createPrefixGuard } from './prefix-guard/prefix-guard.ts';
 import { createProviderHealth, type ProviderHealthOptions } from './provider-health/provider-health.ts';
@@ -25,6 +26,8 @@ export interface OpenStoresOptions {
   readonly retry?: RetryOptions;
   readonly circuit?: Tuning<CircuitBreakerOptions>;
   readonly verifications?: Tuning<VerificationStoreOptions>;
+  /** Durable accept (`REDIS_WAIT_REPLICAS`, `REDIS_WAIT_TIMEOUT_MS`); default off. */
+  readonly durable?: Pick<DurabilityOptions, 'replicas' | 'timeoutMs'>;
 }
 
 /**
@@ -36,10 +39,12 @@ export interface OpenStoresOptions {
  */
 export function openStores(redis: RedisConnection, prefix: string, options: OpenStoresOptions) {
   const shared = { redis, prefix } as const;
+  const queues = createDeliveryQueues(redis, prefix, options.retry);
   return {
     prefix,
     store: createVerificationStore({ ...shared, ...options.verifications }),
-    queues: createDeliveryQueues(redis, prefix, options.retry),
+    queues,
+    durable: createDurability({ ...shared, queues, ...options.durable }),
     admission: createAdmission(shared),
     idempotency: createIdempotencyStore(shared),
     prefixGuard: createPrefixGuard(shared),

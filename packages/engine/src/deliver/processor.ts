@@ -29,7 +29,9 @@ import { attemptStep } from './step.ts';
  *
  * A job that runs again after its send was accepted (stalled, or retried after a crash) sends nothing:
  * the send is `accepted` in the store. The one remaining window is a crash after the provider accepted
- * and before `markAccepted` ran: that send goes out twice, with the same code.
+ * and before `markAccepted` ran: that send goes out twice, with the same code. With durable accept
+ * (`REDIS_WAIT_REPLICAS`) a job completes only once that record reached a replica, so a Redis
+ * failover cannot reopen the window.
  */
 export function createDeliveryProcessor(deps: SenderDeps) {
   const { store, ring, logger } = deps;
@@ -45,6 +47,8 @@ export function createDeliveryProcessor(deps: SenderDeps) {
     }
     if (record.sends !== send || view.send?.status !== 'queued') {
       logger.debug({ verificationId, send }, 'send superseded or already accepted');
+      // A run after one whose acceptance was not confirmed on a replica (durable accept) confirms it.
+      if (view.send?.status === 'accepted') await deps.durable.accepted(verificationId);
       return;
     }
     const opened = openSend(ring, verificationId, view.sealedPlan, record.sealedCode, step);

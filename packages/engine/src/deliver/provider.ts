@@ -106,6 +106,9 @@ async function recordAccepted<C extends ChannelName>(
   }
   deps.metrics.attempt(channel, provider, 'ok');
   deps.metrics.delivery(channel, provider, 'sent', (deps.now() - job.timestamp) / 1000);
+  // Durable accept: the job completes only once the record reached a replica, so a failover cannot
+  // bring back "queued" and send again. Short of it, the job is retried and finds the send accepted.
+  await deps.durable.accepted(job.data.verificationId);
 }
 
 async function recordFailure<C extends ChannelName>(

@@ -1,5 +1,5 @@
 import { clientSettings, lookupHash, numberPrefix } from '@sendcode/policy';
-import type { VerificationRecord } from '@sendcode/store';
+import { isRedisUnavailable, type VerificationRecord } from '@sendcode/store';
 import { resend } from '../resend.ts';
 import { type Admitted, admitStart } from './admit.ts';
 import { createAndEnqueue, indexStart } from './create.ts';
@@ -70,6 +70,8 @@ export async function startVerification(
   const created = await createAndEnqueue(deps, policy, request, start, rules);
   if (!created.ok) return { ok: false, reason: 'unavailable', cause: created.cause };
   await indexStart(deps, request, start);
+  const unconfirmed = await replicated(deps, start, created.record);
+  if (unconfirmed) return unconfirmed;
   deps.logger.info(
     { verificationId: start.id, channel: created.record.channel, client },
     'verification started',
@@ -100,5 +102,38 @@ async function resume(
   }
   const updated = await deps.store.get(existing.id, deps.now());
   if (!updated) return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
-  return { ok: true, created: false, record: updated, warnings: start.warnings };
+  return (
+    (await replicated(deps, start, updated)) ?? {
+      ok: true,
+      created: false,
+      record: updated,
+      warnings: start.warnings,
+    }
+  );
+}
+
+/**
+ * Durable accept: nothing, once the start's writes reached the replicas asked for; else the refusal
+ * to answer with (503 `unavailable`). The verification stays — its code may be on its way — so the
+ * client's retry meets it (a resume, inside the resend cooldown a 429) rather than a second code.
+ */
+async function replicated(
+  deps: StartDeps,
+  start: PlannedStart,
+  record: VerificationRecord,
+): Promise<StartResult | undefined> {
+  try {
+    await deps.durable.started({
+      verificationId: record.id,
+      client: start.client,
+      lookup: start.lookup,
+      purpose: start.purpose,
+      channel: record.channel,
+    });
+    return undefined;
+  } catch (cause) {
+    if (!isRedisUnavailable(cause)) throw cause;
+    deps.logger.warn({ err: cause, verificationId: record.id }, 'verification started, not yet on a replica');
+    return { ok: false, reason: 'unavailable', cause };
+  }
 }

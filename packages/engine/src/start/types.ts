@@ -68,7 +68,8 @@ export interface PlannedStart {
  * under `id` — the same id for every refusal of the destination for that reason and rule within the
  * hour; none when the client's quota of kept refusals for the hour is used up; `resend_too_soon`, `max_sends_reached` come from resuming a pending verification;
  * `being_created`: another start for the same destination is creating it right now, retry in a moment;
- * `unavailable`: the delivery could not be queued and nothing was kept.
+ * `unavailable`: the delivery could not be queued and nothing was kept — or, with durable accept, it
+ * was, but its writes did not reach a replica in time: then it stays, and a retry resumes it.
  */
 export type StartRefusal =
   | {

@@ -2,13 +2,14 @@
  * Whether an error means "Redis cannot take this right now" rather than a bug: the connection is
  * closed or reconnecting (ioredis with the offline queue disabled refuses commands at once), a
  * command ran out of retries or got no answer within its `commandTimeout` (a stalled link), the
- * socket failed, or Redis is full (`maxmemory` reached under `noeviction`: it refuses every command
+ * socket failed, fewer replicas than `REDIS_WAIT_REPLICAS` acknowledged the writes (durable accept:
+ * they stand, unconfirmed), or Redis is full (`maxmemory` reached under `noeviction`: it refuses every command
  * that could grow memory, a script at its first such write, so the script wrote nothing). Callers
  * answer these with a retryable 503.
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ReplicaWaitError') return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(error.message));
@@ -27,6 +28,10 @@ const UNAVAILABLE_MESSAGES = [
   /Cluster isn't ready and enableOfflineQueue options is false/,
   /Failed to refresh slots cache/,
   /^CLUSTERDOWN/,
+  // Redis Cluster mid-failover: ioredis followed MOVED / retried a dead node as often as it may.
+  /^Too many Cluster redirections/,
+  // Durable accept: a WAIT that reached a node demoted to replica by a failover.
+  /WAIT cannot be used with replica instances/,
 ];
 
 /**

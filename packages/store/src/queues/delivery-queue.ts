@@ -54,6 +54,8 @@ export interface DeliveryQueues {
    * kept as failed). A completed job is removed at once, so a finished send has none.
    */
   has(channel: ChannelName, job: DeliveryJob): Promise<boolean>;
+  /** A key of the channel's queue (every key of a queue shares its slot): where its jobs live. */
+  keyOf(channel: ChannelName): string;
   /** Every queue, for depth metrics and tests. */
   readonly queues: Readonly<Record<ChannelName, Queue<DeliveryJob>>>;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export function createDeliveryQueues(
     async has(channel, job) {
       return (await queues[channel].getJob(deliveryJobId(job))) !== undefined;
     },
+    keyOf: (channel) => queues[channel].toKey('wait'),
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
     },
