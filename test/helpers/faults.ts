@@ -1,6 +1,6 @@
 import { volumeSettingsFile } from './settings.ts';
 import { startTestSystem, type TestSystem } from './system.ts';
-import type { FaultFigures } from './tally.ts';
+import { type FaultFigures, untilArrived } from './tally.ts';
 
 /**
  * The system as the fault suites run it, on `redisUrl`: limits out of the way for volume, and the
@@ -108,13 +108,7 @@ export async function faultFigures(
   accepted: ReadonlySet<string>,
   timeoutMs: number,
 ): Promise<FaultFigures> {
-  const deadline = Date.now() + timeoutMs;
-  const arrived = () => new Set(system.sandbox.messages().map((m) => m.to));
-  while ([...accepted].some((to) => !arrived().has(to)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // A late copy would arrive shortly after the last first one.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await untilArrived(system, accepted, timeoutMs);
   const wanted = new Set(destinations);
   const codes = new Map<string, (string | null)[]>();
   for (const message of system.sandbox.messages()) {

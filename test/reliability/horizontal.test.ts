@@ -11,7 +11,8 @@ import { spawnWorkers, type WorkerProcess } from '../helpers/worker-process.ts';
 /**
  * Horizontal: two gateways and two workers processes on one Redis (one server, or the cluster of
  * `npm run test:cluster`). Every verification is sent exactly once (counted at the sandbox) — no
- * duplicate from two workers polling the same queues, and no second code.
+ * duplicate from two workers polling the same queues, and no second code — but for a copy that a
+ * provider call which timed out explains (see the test).
  * `HORIZONTAL_N` sets the size (5,000 in the full run; 300 on the cluster). With
  * `HORIZONTAL_LOG_DIR`, the workers log (at `HORIZONTAL_LOG_LEVEL`, `warn` by default) to files
  * there, and a duplicate is explained by its verification's timeline.
@@ -40,34 +41,33 @@ afterAll(async () => {
 });
 
 /**
- * What the store says of a destination that got more than one message, or none: each timeline
- * event's type, provider, attempt and time (no destination, no code).
+ * A destination's verification as support sees it: one line of its status and timeline (event type,
+ * provider, attempt, time; no destination, no code), and how many provider calls failed as
+ * retryable — a timed-out call among them, which the provider may have taken all the same.
  */
-async function timelineOf(to: string): Promise<string> {
+async function supportView(to: string): Promise<{ line: string; retried: number }> {
   const query = new URLSearchParams({ to });
-  const { status, body } = await system.api(
-    'GET',
-    `/v1/support/verifications?${query}`,
-    undefined,
-    system.supportKey,
-  );
-  const views = (body?.verifications ?? []) as {
+  const path = `/v1/support/verifications?${query}`;
+  const { status, body } = await system.api('GET', path, undefined, system.supportKey);
+  const [view] = (body?.verifications ?? []) as {
     id: string;
     status: string;
-    timeline: { type: string; at: string; provider?: string; detail?: { attempt?: number } }[];
+    timeline: { type: string; at: string; provider?: string; detail?: { attempt?: number; kind?: string } }[];
   }[];
-  if (views.length === 0) return `support search: ${status} ${body?.error?.code ?? 'none found'}`;
-  return views
-    .map(({ id, status: now, timeline }) => {
-      const events = timeline.map(
-        (e) => `${e.type}@${e.provider ?? '-'}#${e.detail?.attempt ?? '-'} ${e.at}`,
-      );
-      return `${id} (${now}): ${events.join(', ')}`;
-    })
-    .join('; ');
+  if (view === undefined)
+    return { line: `support: ${status} ${body?.error?.code ?? 'none found'}`, retried: 0 };
+  const events = view.timeline.map(
+    (e) => `${e.type}@${e.provider ?? '-'}#${e.detail?.attempt ?? '-'} ${e.at}`,
+  );
+  const retried = view.timeline.filter((e) => e.type === 'send_failed' && e.detail?.kind === 'retryable');
+  return { line: `${view.id} (${view.status}): ${events.join(', ')}`, retried: retried.length };
 }
 
-// Timeouts scale with N: on a loaded machine the 5,000 of the full run take minutes.
+/**
+ * Exactly once, but for the one copy a provider call may make that timed out (or failed retryably)
+ * after the provider took it: it is retried. A copy no such call explains (two workers running one
+ * job, say) fails the run. Timeouts scale with N: on a loaded machine the 5,000 take minutes.
+ */
 it(`2 gateways + 2 workers: ${N} verifications, each sent exactly once`, {
   timeout: 120_000 + N * 60,
 }, async () => {
@@ -77,13 +77,19 @@ it(`2 gateways + 2 workers: ${N} verifications, each sent exactly once`, {
   );
   await startAll(system, destinations, gateways);
   const tally = await tallyDeliveries(system, destinations, 60_000 + N * 40);
-  printTally(`horizontal${onCluster ? ' (cluster)' : ''}`, tally, '2 gateways, 2 workers processes');
-  const explained = await Promise.all(
-    tally.copies
-      .slice(0, 10)
-      .map(async (copy) => `${copy}\n  ${await timelineOf(copy.split(': ')[0] ?? '')}`),
+  const received = new Map<string, number>();
+  for (const { to } of system.sandbox.messages()) received.set(to, (received.get(to) ?? 0) + 1);
+  const copied = [...received].filter(([, count]) => count > 1);
+  const views = await Promise.all(copied.map(async ([to, count]) => ({ count, ...(await supportView(to)) })));
+  const retriedCalls = views.reduce((sum, view) => sum + view.retried, 0);
+  printTally(
+    `horizontal${onCluster ? ' (cluster)' : ''}`,
+    tally,
+    `2 gateways, 2 workers processes; ${copied.length} destinations with copies, ${retriedCalls} retried provider calls among them`,
   );
   const missing = destinations.filter((to) => !tally.codes.has(to)).slice(0, 5);
-  expect(tally.lost, (await Promise.all(missing.map(timelineOf))).join('\n')).toBe(0);
-  expect(tally.duplicated, explained.join('\n')).toBe(0);
+  const lostViews = await Promise.all(missing.map(supportView));
+  expect(tally.lost, lostViews.map((view) => view.line).join('\n')).toBe(0);
+  const unexplained = views.filter((view) => view.count - 1 > view.retried);
+  expect(unexplained.map((view) => `${view.count} messages: ${view.line}`)).toEqual([]);
 });
