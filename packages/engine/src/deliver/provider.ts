@@ -97,11 +97,10 @@ async function recordAccepted<C extends ChannelName>(
   ]);
   // The send was no longer queued: another run of this job (its lock lapsed while the provider was
   // called) recorded its own acceptance first, and the destination holds two copies of the one code.
-  // Said, so a duplicate can be traced (no destination, no code).
+  // Said, so duplicates can be counted (no id, destination or code: DESIGN.md's rule for log lines).
   if (recorded === 'already_accepted') {
-    const { verificationId, send } = job.data;
     deps.logger.warn(
-      { verificationId, send, channel, provider, attempt: attemptOf(out) },
+      { send: job.data.send, channel, provider, attempt: attemptOf(out) },
       'send accepted twice',
     );
   }
