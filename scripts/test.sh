@@ -2,7 +2,8 @@
 # `npm test`: installs what is missing, then runs every suite. Each run starts its own redis-server
 # on an ephemeral port; then the end-to-end suites, and the crash, horizontal and Redis-restart
 # suites at a smaller size, run again on a local three-master Redis Cluster (vitest.cluster.config.ts;
-# alone: `npm run test:cluster`). Extra arguments go to vitest for both runs; a JSON report path (--outputFile.json=F) gets F.cluster.json for the cluster run.
+# alone: `npm run test:cluster`). Extra arguments go to vitest for both runs; a JSON report path
+# (--outputFile.json=F) gets F.cluster.json for the cluster run.
 # With a file filter as argument (npm test -- test/e2e/x.test.ts), or SENDCODE_TEST_CLUSTER=0, only
 # the first run happens.
 set -uo pipefail
