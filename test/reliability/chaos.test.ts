@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { volumeSettingsFile } from '../helpers/settings.ts';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
-import { startAll, tallyDeliveries } from '../helpers/tally.ts';
+import { printTally, startAll, tallyDeliveries } from '../helpers/tally.ts';
 
 /**
  * Provider chaos: every provider fails 30 % of calls (and answers slowly) for a whole run. Every
@@ -43,14 +43,13 @@ it(`delivers all of ${N} verifications while every provider fails 30 % of calls`
   );
   const started = await startAll(system, destinations);
   const waitMs = Number(process.env.CHAOS_WAIT_MS ?? 200_000);
-  const { lost, duplicated, firstAt } = await tallyDeliveries(system, destinations, waitMs);
+  const tally = await tallyDeliveries(system, destinations, waitMs);
+  const { lost, firstAt } = tally;
   const latencies = destinations
     .map((to) => (firstAt.get(to) ?? Number.POSITIVE_INFINITY) - (started.get(to) ?? 0))
     .sort((a, b) => a - b);
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Number.POSITIVE_INFINITY;
-  console.log(
-    `chaos: ${N} verifications, lost ${lost}, duplicated ${duplicated}, p99 time to delivery ${p99} ms`,
-  );
+  printTally('chaos', tally, `p99 time to delivery ${p99} ms`);
   expect(lost).toBe(0);
   // Within the code's lifetime (600 s), with room to spare.
   expect(p99).toBeLessThan(600_000);

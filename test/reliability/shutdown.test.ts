@@ -2,7 +2,7 @@ import { createLogger, parseEnv } from '@sendcode/runtime';
 import { startWorkers, workersEnv } from '@sendcode/workers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/system.ts';
-import { tallyDeliveries } from '../helpers/tally.ts';
+import { printTally, tallyDeliveries } from '../helpers/tally.ts';
 
 /**
  * Graceful shutdown under load: the workers are closed (what SIGTERM does) while deliveries are in
@@ -27,12 +27,10 @@ it('closing the workers mid-run loses nothing; a restarted worker finishes the q
   const env = { PUBLIC_URL: system.gateway.url, ...system.env };
   const again = await startWorkers(parseEnv(workersEnv, env), createLogger('test', 'silent'));
   try {
-    const { lost, duplicated, copies } = await tallyDeliveries(system, destinations, 30_000);
-    console.log(
-      `shutdown: ${deliveredBeforeRestart} delivered before the stop, ${N - deliveredBeforeRestart} after the restart`,
-    );
-    expect(lost).toBe(0);
-    expect(duplicated, copies.slice(0, 10).join('\n')).toBe(0);
+    const tally = await tallyDeliveries(system, destinations, 30_000);
+    printTally('shutdown', tally, `${deliveredBeforeRestart} delivered before the stop`);
+    expect(tally.lost).toBe(0);
+    expect(tally.duplicated, tally.copies.slice(0, 10).join('\n')).toBe(0);
   } finally {
     await again.close();
   }
