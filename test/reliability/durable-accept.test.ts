@@ -1,5 +1,4 @@
-import { type RedisServer, startRedisServer } from '@sendcode/testing';
-import { Redis } from 'ioredis';
+import { type ReplicatedRedis, startReplicatedRedis } from '@sendcode/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFaultSystem } from '../helpers/faults.ts';
 import type { TestSystem } from '../helpers/system.ts';
@@ -10,38 +9,26 @@ import type { TestSystem } from '../helpers/system.ts';
  * Retry-After (the verification kept); once it is back, the client's retry resumes that verification
  * and the user holds one code. The resend cooldown is 0 here, so the retry resends at once.
  */
-let master: RedisServer;
-let replica: RedisServer;
-let redis: Redis;
+let servers: ReplicatedRedis;
 let system: TestSystem;
 
-/** Waits until the master counts its replica in sync. */
-async function replicaUp() {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    if ((await redis.wait(1, 100)) === 1) return;
-  }
-  throw new Error('the replica did not come up');
-}
-
 beforeAll(async () => {
-  master = await startRedisServer();
-  replica = await startRedisServer(['--replicaof', '127.0.0.1', String(master.port)]);
-  redis = new Redis(master.url);
-  await replicaUp();
-  system = await startFaultSystem(master.url, { REDIS_WAIT_REPLICAS: '1', RESEND_COOLDOWN_SECONDS: '0' });
+  servers = await startReplicatedRedis();
+  system = await startFaultSystem(servers.master.url, {
+    REDIS_WAIT_REPLICAS: '1',
+    RESEND_COOLDOWN_SECONDS: '0',
+  });
 });
 afterAll(async () => {
   await system?.close();
-  redis?.disconnect();
-  await replica?.stop();
-  await master?.stop();
+  await servers?.stop();
 });
 
 it('201 with the replica up; 503 with Retry-After without it; the retry resumes the same verification', async () => {
   const up = await system.api('POST', '/v1/verifications', { to: 'up@example.com' });
   expect(up.status).toBe(201);
 
-  await replica.kill();
+  await servers.replica.kill();
   let refused: Response;
   try {
     refused = await fetch(`${system.gateway.url}/v1/verifications`, {
@@ -50,13 +37,13 @@ it('201 with the replica up; 503 with Retry-After without it; the retry resumes 
       body: JSON.stringify({ to: 'down@example.com' }),
     });
   } finally {
-    await replica.start();
+    await servers.replica.start();
   }
   expect(refused.status).toBe(503);
   expect(refused.headers.get('retry-after')).toBe('1');
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unavailable');
 
-  await replicaUp();
+  await servers.inSync();
   const retried = await system.api('POST', '/v1/verifications', { to: 'down@example.com' });
   // A resume answers 200 with the pending verification it found: the one the refused start kept.
   expect(retried.status).toBe(200);
