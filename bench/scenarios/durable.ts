@@ -4,7 +4,7 @@
  * `REDIS_WAIT_REPLICAS=0` (the baseline), one with `REDIS_WAIT_REPLICAS=1`, whose every 201 waits for
  * a WAIT on the connection its writes took. They take turns in short rounds, as accept does.
  */
-import { freePort, startRedisServer } from '@sendcode/testing';
+import { freePort, startReplicatedRedis } from '@sendcode/testing';
 import { Redis } from 'ioredis';
 import { startRequest } from '../lib/api.ts';
 import { CONFIG } from '../lib/config.ts';
@@ -39,13 +39,11 @@ async function waits(redis: Redis): Promise<number> {
 }
 
 export async function durableScenario(system: BenchSystem): Promise<ScenarioResult> {
-  const master = await startRedisServer();
-  const replica = await startRedisServer(['--replicaof', '127.0.0.1', String(master.port)]);
+  const servers = await startReplicatedRedis();
+  const { master } = servers;
   const redis = new Redis(master.url);
   const children: Child[] = [];
   try {
-    // WAIT with nothing written answers how many replicas are in sync: the one, once its first sync is done.
-    while ((await redis.wait(1, 100)) < 1);
     const off = await gateway(system, master.url, 0);
     const on = await gateway(system, master.url, 1);
     children.push(off.child, on.child);
@@ -78,7 +76,6 @@ export async function durableScenario(system: BenchSystem): Promise<ScenarioResu
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     redis.disconnect();
-    await replica.stop();
-    await master.stop();
+    await servers.stop();
   }
 }

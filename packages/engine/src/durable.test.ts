@@ -1,6 +1,6 @@
 import type { Channel, Delivery } from '@sendcode/channels';
 import { isRedisUnavailable } from '@sendcode/store';
-import { type RedisServer, startRedisServer } from '@sendcode/testing';
+import { type ReplicatedRedis, startReplicatedRedis } from '@sendcode/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryProcessor } from './deliver/processor.ts';
@@ -14,9 +14,8 @@ import { type EngineFixture, engineFixture } from './test-fixture.ts';
  * `unavailable` and keeps its verification (a retry resumes it), and the job fails after sending,
  * so BullMQ retries it, and the retry sends nothing and completes once the replica is back.
  */
-let master: RedisServer;
-let replica: RedisServer;
 let redis: Redis;
+let servers: ReplicatedRedis;
 let fixture: EngineFixture;
 const sent: Delivery<'email'>[] = [];
 
@@ -30,19 +29,9 @@ const email: Channel<'email'> = {
   async close() {},
 };
 
-/** Waits until the master counts one replica in sync (its link up and its offset caught up). */
-async function replicaUp() {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    if ((await redis.wait(1, 100)) === 1) return;
-  }
-  throw new Error('the replica did not come up');
-}
-
 beforeAll(async () => {
-  master = await startRedisServer();
-  replica = await startRedisServer(['--replicaof', '127.0.0.1', String(master.port)]);
-  redis = new Redis(master.url);
-  await replicaUp();
+  servers = await startReplicatedRedis();
+  redis = new Redis(servers.master.url);
   fixture = engineFixture(redis, {
     durable: { replicas: 1, timeoutMs: 200 },
     channels: { email: [email], sms: [], voice: [] },
@@ -52,8 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture?.close();
   await redis?.quit();
-  await replica?.stop();
-  await master?.stop();
+  await servers?.stop();
 });
 
 describe('durable accept (REDIS_WAIT_REPLICAS=1)', () => {
@@ -61,16 +49,16 @@ describe('durable accept (REDIS_WAIT_REPLICAS=1)', () => {
     const first = await startVerification(fixture.deps, 'acme', { to: 'up@example.com' });
     expect(first.ok && first.created).toBe(true);
 
-    await replica.kill();
+    await servers.replica.kill();
     try {
       const refused = await startVerification(fixture.deps, 'acme', { to: 'down@example.com' });
       expect(refused.ok ? 'ok' : refused.reason).toBe('unavailable');
       if (!refused.ok && refused.reason === 'unavailable')
         expect(isRedisUnavailable(refused.cause)).toBe(true);
     } finally {
-      await replica.start();
+      await servers.replica.start();
     }
-    await replicaUp();
+    await servers.inSync();
     const retried = await startVerification(fixture.deps, 'acme', { to: 'down@example.com' });
     // The verification the refused start made: resumed (same id, its send counted again), not a new one.
     expect(retried.ok && !retried.created && retried.record.sends).toBe(2);
@@ -82,16 +70,16 @@ describe('durable accept (REDIS_WAIT_REPLICAS=1)', () => {
     const deliver = createDeliveryProcessor(fixture.deps);
     const before = sent.length;
 
-    await replica.kill();
+    await servers.replica.kill();
     try {
       await expect(deliver(job)).rejects.toThrow(/fewer than 1 replicas/);
       // The provider took it before the WAIT: sent once, and recorded as accepted on the master.
       expect(sent.length - before).toBe(1);
       await expect(deliver(job)).rejects.toThrow(/fewer than 1 replicas/);
     } finally {
-      await replica.start();
+      await servers.replica.start();
     }
-    await replicaUp();
+    await servers.inSync();
     await expect(deliver(job)).resolves.toBeUndefined();
     expect(sent.length - before).toBe(1);
     const record = await fixture.deps.store.get(id, Date.now());

@@ -11,4 +11,5 @@ export {
 } from './redis.ts';
 export { limitRedisMemory } from './redis-memory.ts';
 export { freePort, type RedisServer, startRedisServer } from './redis-server.ts';
+export { type ReplicatedRedis, startReplicatedRedis } from './replicated-redis.ts';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
