@@ -6,6 +6,7 @@ import { slotPart, T0 } from '../core/test-support.ts';
 import {
   type Admission,
   type AdmitInput,
+  chargeMarkKey,
   createAdmission,
   type LimitRule,
   pendingKey,
@@ -359,6 +360,7 @@ describe('keys', () => {
     const keys = [
       pendingKey(prefix, 'acme', 'h', 'sign_in'),
       ...rules.map((r) => rateLimitKey(prefix, 'acme', r)),
+      chargeMarkKey(prefix, 'acme', 'tok:2'),
     ];
     expect(new Set(keys.map(slotPart))).toEqual(new Set(['acme']));
     expect(keys[1]).toBe(`${prefix}:rc:{acme}:destination:1:h`);
