@@ -18,6 +18,7 @@ import { outageScenario } from './scenarios/outage.ts';
 import { notifmePerSecond, peerResult } from './scenarios/peer.ts';
 import { checkScenario, deliverAll, pipelineResult } from './scenarios/pipeline.ts';
 import { routingScenario } from './scenarios/routing.ts';
+import { steadyScenario } from './scenarios/steady.ts';
 
 mkdirSync(RESULTS_DIR, { recursive: true });
 const machine = {
@@ -58,8 +59,10 @@ try {
   results.push(peerResult(delivered.perSecond, await notifmePerSecond(system, CONFIG.n)));
   await system.stopWorkers();
 
-  step(`cost: ${CONFIG.costN} lifecycles with receipts`);
   await system.startWorkers(true);
+  step('steady: 25 % of the pipeline’s capacity, receipts on');
+  results.push(await steadyScenario(system, delivered.perSecond));
+  step(`cost: ${CONFIG.costN} lifecycles with receipts`);
   results.push(await costScenario(system, CONFIG.costN, raw));
   await system.stopWorkers();
 

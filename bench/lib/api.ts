@@ -45,28 +45,6 @@ export async function usedMemory(system: BenchSystem): Promise<number> {
   return field('used_memory') - field('mem_clients_normal');
 }
 
-/**
- * Bytes (MEMORY USAGE) of the API client's and the number prefixes' limit logs: one entry per start
- * in their window. The benchmark raises those limits so nothing is refused, so the logs keep every
- * start; at the default limits (600 a minute per client, 50 an hour per prefix) they stop there.
- */
-export async function raisedLimitLogBytes(system: BenchSystem): Promise<number> {
-  let bytes = 0;
-  for (const scope of ['client', 'prefix']) {
-    const keys = system.redis.scanStream({ match: `${DEFAULT_PREFIX}:rl:*:${scope}:*`, count: 1_000 });
-    for await (const batch of keys as AsyncIterable<string[]>) {
-      const usage = await system.redis
-        .pipeline(batch.map((key) => ['memory', 'USAGE', key, 'SAMPLES', '0']))
-        .exec();
-      for (const [error, value] of usage ?? []) {
-        if (error) throw error;
-        bytes += Number(value);
-      }
-    }
-  }
-  return bytes;
-}
-
 /** Commands counted by `MONITOR`, split by who ran them and whose keys they touched. */
 export interface CommandSplit {
   /** Sent by a client: each is one command on the wire (an EVALSHA counts once). */

@@ -37,6 +37,7 @@ export async function chargeSend(
     client: record.client,
     rules,
     token: `${tokenOf(record.id)}:${send}`,
+    ttlMs: Math.max(1, record.expiresAt - now),
     nowMs: now,
   });
   if (outcome.result === 'charged') return { ok: true };

@@ -421,7 +421,6 @@ describe('a first send whose start never finished (its gateway lost Redis after 
       client: 'acme',
       rules: [],
       pending: { lookupHash: 'h-dest', purpose: 'sign_in', id, ttlMs: 10_000 },
-      token: id.slice(-16),
       nowMs: now,
     });
   const pending = (prefix: string) => `${prefix}:pending:{acme}:h-dest:sign_in`;

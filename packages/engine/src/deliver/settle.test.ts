@@ -108,7 +108,13 @@ describe('settle', () => {
     const { limits } = clientSettings(fixture.deps.config.settings, 'acme');
     const lookup = lookupHash(fixture.deps.ring.current.lookup, canonicalDestination(PHONE));
     const rules = destinationRules(limits, lookup);
-    await fixture.deps.admission.chargeSend({ client: 'acme', rules, token: 'start', nowMs: Date.now() });
+    await fixture.deps.admission.chargeSend({
+      client: 'acme',
+      rules,
+      token: 'start',
+      ttlMs: 600_000,
+      nowMs: Date.now(),
+    });
     const refused = { kind: 'refused', provider: 'twilio', failure: 'permanent' } as const;
     const { id, result, sends, timeline } = await settled(fixture, [SMS, VOICE, MAIL], refused);
 

@@ -48,7 +48,6 @@ export async function admitStart(
       client: start.client,
       rules,
       pending: ignoreId === undefined ? pending : { ...pending, ignoreId },
-      token: tokenOf(start.id),
       nowMs: start.nowMs,
     });
     if (outcome.result === 'admitted') return outcome;
@@ -71,13 +70,14 @@ export function refundStart(deps: StartDeps, start: PlannedStart, rules: readonl
     client: start.client,
     rules,
     pending: { lookupHash: start.lookup, purpose: start.purpose, id: start.id },
-    token: tokenOf(start.id),
+    admittedAtMs: start.nowMs,
+    nowMs: deps.now(),
   });
 }
 
 /**
- * The start's entry in every limit's log: 64 random bits of the id are unique enough within one log's
- * window, and each log keeps one per start, so the full 36 characters would only cost memory.
+ * A short name of the verification for the marks of its charged sends (`chargeSend`): 64 random bits
+ * of the id are unique enough within its lifetime, and the full 36 characters would only cost memory.
  */
 export function tokenOf(id: string): string {
   return id.slice(-16);

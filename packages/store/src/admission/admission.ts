@@ -12,7 +12,8 @@ const SCRIPTS = loadScripts(import.meta.url, ['admit', 'admitRefund', 'chargeSen
  * pending index, decided together by one Lua script (`admit.lua`), so concurrent gateways can
  * neither pass a limit nor create two verifications for one destination and purpose.
  *
- * Limits are sliding-window logs: one ZSET per rule, one member per admitted start. Every key lives
+ * Limits are sliding-window counters (`lua-includes/slidingCounter.lua`): one short string per rule,
+ * the counts of the current and the previous fixed window, whatever the limit. Every key lives
  * in the client's Redis Cluster slot (hash tag `{client}`), so limits are per API client: the same
  * destination used by two clients counts once for each (the prefix guard is the cross-client defence).
  * The store never sees a clear destination: rules and the pending index are keyed by the caller's
@@ -22,16 +23,18 @@ export interface Admission {
   /**
    * One start of `client`. If the pending index for (lookupHash, purpose) names a verification other
    * than `pending.ignoreId`, answers `{ result: 'resume', id }` and consumes nothing. Otherwise checks
-   * every rule (dropping entries older than its window); if one is full it answers
-   * `{ result: 'limited', scope, rule, retryAfterMs }` for the first full rule in the order given
-   * (`retryAfterMs`: until enough of its entries leave the window) and consumes nothing. Else it adds
-   * `token` to every rule's log, points the pending index at `pending.id` for `pending.ttlMs` and
-   * answers `{ result: 'admitted' }`. `token` must be unique per start (a repeated token counts once).
+   * every rule; if one more start would take one over its limit it answers
+   * `{ result: 'limited', scope, rule, retryAfterMs }` for the first such rule in the order given
+   * (`retryAfterMs`: until one more start fits) and consumes nothing. Else it counts the start in
+   * every rule, points the pending index at `pending.id` for `pending.ttlMs` and answers
+   * `{ result: 'admitted' }`.
    */
   admit(input: AdmitInput): Promise<AdmitOutcome>;
   /**
-   * Takes a start back (the create that followed it failed): removes `token` from every rule's log,
-   * and the pending index entry if it still names `pending.id`. Idempotent.
+   * Takes a start back (the create that followed it failed): while the pending index entry still
+   * names `pending.id`, deletes it and takes the start out of every rule. Idempotent, and a no-op
+   * for a start that was never admitted; after the entry lapsed (10 s claim) the start stays counted.
+   * See `admitRefund.lua`.
    */
   refund(input: RefundInput): Promise<void>;
   /**
@@ -49,7 +52,8 @@ export interface Admission {
   ): Promise<boolean>;
   /**
    * Counts one send against `rules` (a destination's windows), all or nothing: `charged` when every
-   * rule had room or `token` was counted before (retries and repeated calls count once); otherwise
+   * rule had room or `token` was counted within `ttlMs` before (retries and repeated calls count
+   * once; each charged token keeps a small mark for `ttlMs`); otherwise
    * `limited` for the first full rule, counting nothing. See `chargeSend.lua`.
    */
   chargeSend(input: ChargeInput): Promise<ChargeOutcome>;
@@ -62,8 +66,10 @@ export interface Admission {
 }
 
 /**
- * One rate limit: at most `limit` starts in any `windowMs`, counted per (scope, key). Rules of the same
- * scope and key with different windows (5 per 10 min and 10 per day) keep separate logs.
+ * One rate limit: at most `limit` starts in any `windowMs`, counted per (scope, key) by a sliding-window
+ * counter (an estimate: exact for bursts, up to 2 × limit − 1 in one window for starts timed around a
+ * window boundary — see `slidingCounter.lua`). Rules of the same scope and key with different windows
+ * (5 per 10 min and 10 per day) keep separate counters.
  */
 export interface LimitRule {
   /** What is limited ('destination', 'account', 'ip', 'client'...); also the scope a refusal names. */
@@ -89,8 +95,6 @@ export interface AdmitInput {
     /** A verification the caller knows is over: the index naming it does not make this start a resume. */
     readonly ignoreId?: string;
   };
-  /** Unique per start: the member added to each rule's log, and what `refund` removes. */
-  readonly token: string;
   readonly nowMs: number;
 }
 
@@ -100,18 +104,22 @@ export interface ChargeInput {
   readonly rules: readonly LimitRule[];
   /** Unique per verification and send number. */
   readonly token: string;
+  /** How long a repeated call for `token` still counts as the same send: the verification's remaining life. */
+  readonly ttlMs: number;
   readonly nowMs: number;
 }
 
 /** What `chargeSend` decided. */
 export type ChargeOutcome = { readonly result: 'charged' } | Extract<AdmitOutcome, { result: 'limited' }>;
 
-/** Input of `Admission.refund`: the same client, rules, pending entry and token as the admit. */
+/** Input of `Admission.refund`: the same client, rules, pending entry and `nowMs` as the admit. */
 export interface RefundInput {
   readonly client: string;
   readonly rules: readonly LimitRule[];
   readonly pending: { readonly lookupHash: string; readonly purpose: string; readonly id: string };
-  readonly token: string;
+  /** The admit's `nowMs`: which window the start was counted in. */
+  readonly admittedAtMs: number;
+  readonly nowMs: number;
 }
 
 /** What `admit` decided. Only 'admitted' wrote anything. */
@@ -135,11 +143,20 @@ export interface AdmissionOptions {
   readonly prefix?: string;
 }
 
-/** Sliding-window log of one rule: `${prefix}:rl:{${client}}:${scope}:${windowMs}:${key}`, a ZSET. */
+/**
+ * Sliding-window counter of one rule: `${prefix}:rc:{${client}}:${scope}:${windowMs}:${key}`, a string
+ * "bucket:current:previous". (The limits were logs before, ZSETs under `:rl:`: a new name, so an old log
+ * is never read as a counter; the logs expire by their TTL, at most one window after the upgrade.)
+ */
 export function rateLimitKey(prefix: string, client: string, rule: LimitRule): string {
   const scope = keySegment('rule.scope', rule.scope);
   const windowMs = positiveInteger('rule.windowMs', rule.windowMs);
-  return `${prefix}:rl:{${hashTag('client', client)}}:${scope}:${windowMs}:${nonEmpty('rule.key', rule.key)}`;
+  return `${prefix}:rc:{${hashTag('client', client)}}:${scope}:${windowMs}:${nonEmpty('rule.key', rule.key)}`;
+}
+
+/** Mark of one charged send: `${prefix}:charged:{${client}}:${token}`, a string kept for the charge's TTL. */
+export function chargeMarkKey(prefix: string, client: string, token: string): string {
+  return `${prefix}:charged:{${hashTag('client', client)}}:${nonEmpty('token', token)}`;
 }
 
 /** Pending index entry: `${prefix}:pending:{${client}}:${lookupHash}:${purpose}`, a string (verification id). */
@@ -172,6 +189,11 @@ function parseAdmitReply(
   throw malformed(script);
 }
 
+/** Each rule's limit and window, the scripts' ARGV after their own. */
+function ruleArgs(rules: readonly LimitRule[]): number[] {
+  return rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]);
+}
+
 /** Builds the admission over `options.redis`. Every method throws `invalid_argument` on bad input. */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix = DEFAULT_PREFIX } = options;
@@ -182,15 +204,14 @@ export function createAdmission(options: AdmissionOptions): Admission {
   ];
 
   return {
-    async admit({ client, rules, pending, token, nowMs }) {
+    async admit({ client, rules, pending, nowMs }) {
       const keys = keysOf(client, rules, pending.lookupHash, pending.purpose);
       const args = [
         timestamp(nowMs),
-        nonEmpty('token', token),
         nonEmpty('pending.id', pending.id),
         positiveInteger('pending.ttlMs', pending.ttlMs),
         pending.ignoreId ?? '',
-        ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
+        ...ruleArgs(rules),
       ];
       const outcome = parseAdmitReply(await run('admit', keys, args), rules);
       if (outcome.result === 'charged') throw malformed('admit');
@@ -206,22 +227,22 @@ export function createAdmission(options: AdmissionOptions): Admission {
       return confirmed === 1;
     },
 
-    async chargeSend({ client, rules, token, nowMs }) {
+    async chargeSend({ client, rules, token, ttlMs, nowMs }) {
       if (rules.length === 0) return { result: 'charged' };
-      const keys = rules.map((rule) => rateLimitKey(prefix, client, rule));
-      const args = [
-        timestamp(nowMs),
-        nonEmpty('token', token),
-        ...rules.flatMap((rule) => [positiveInteger('rule.limit', rule.limit), rule.windowMs]),
+      const keys = [
+        chargeMarkKey(prefix, client, token),
+        ...rules.map((rule) => rateLimitKey(prefix, client, rule)),
       ];
+      const args = [timestamp(nowMs), positiveInteger('ttlMs', ttlMs), ...ruleArgs(rules)];
       const outcome = parseAdmitReply(await run('chargeSend', keys, args), rules, 'chargeSend');
       if (outcome.result !== 'charged' && outcome.result !== 'limited') throw malformed('chargeSend');
       return outcome;
     },
 
-    async refund({ client, rules, pending, token }) {
+    async refund({ client, rules, pending, admittedAtMs, nowMs }) {
       const keys = keysOf(client, rules, pending.lookupHash, pending.purpose);
-      await run('admitRefund', keys, [nonEmpty('pending.id', pending.id), nonEmpty('token', token)]);
+      const args = [nonEmpty('pending.id', pending.id), timestamp(nowMs), timestamp(admittedAtMs)];
+      await run('admitRefund', keys, [...args, ...ruleArgs(rules)]);
     },
 
     async pendingId(client, lookupHash, purpose) {

@@ -52,18 +52,23 @@ describe('a full Redis (maxmemory reached, noeviction)', () => {
     }
   });
 
-  it('still takes the writes that undo a start (DEL, ZREM): a refused start can be rolled back', async () => {
+  it('still takes the writes that undo a start (DEL, then the counters): a refused start can be rolled back', async () => {
     const store = createVerificationStore({ redis, prefix });
     const admission = createAdmission({ redis, prefix });
+    const rules = [{ scope: 'destination', key: 'h', limit: 1, windowMs: 60_000 }] as const;
+    const pending = { lookupHash: 'h', purpose: 'sign_in', id: 'ver_a' };
+    // Admitted while there was room; Redis filled up before the create.
+    const restore = await limitRedisMemory(redis, 1_000_000);
+    await admission.admit({ client: 'acme', rules, pending: { ...pending, ttlMs: 10_000 }, nowMs: T0 });
+    await restore();
+    await limitRedisMemory(redis, -100_000);
     await expect(store.discard('ver_a')).resolves.toBeUndefined();
     await expect(
-      admission.refund({
-        client: 'acme',
-        rules: [{ scope: 'destination', key: 'h', limit: 5, windowMs: 60_000 }],
-        pending: { lookupHash: 'h', purpose: 'sign_in', id: 'ver_a' },
-        token: 'token-a',
-      }),
+      admission.refund({ client: 'acme', rules, pending, admittedAtMs: T0, nowMs: T0 + 1 }),
     ).resolves.toBeUndefined();
+    // Taken back: the destination's counter is at 0 again, the pending entry gone.
+    expect(await redis.exists(`${prefix}:pending:{acme}:h:sign_in`)).toBe(0);
+    expect(await redis.get(`${prefix}:rc:{acme}:destination:60000:h`)).toMatch(/^\d+:0:0$/);
   });
 });
 

@@ -41,6 +41,13 @@ describe('spend ledger', () => {
     expect(await ledger.charge('cap', '20250102', 5, undefined)).toEqual({ ok: true, spentMicros: 1005 });
   });
 
+  it('refuses to charge a counter that is not an integer, changing nothing', async () => {
+    const key = spendKey(prefix, 'bad', '20250108');
+    await redis.set(key, 'not-a-number');
+    await expect(ledger.charge('bad', '20250108', 10, 1000)).rejects.toThrow(/malformed spend counter/);
+    expect(await redis.get(key)).toBe('not-a-number');
+  });
+
   it('keeps a day for two days and days apart', async () => {
     await ledger.charge('ttl', '20250103', 10, undefined);
     const ttl = await redis.ttl(spendKey(prefix, 'ttl', '20250103'));

@@ -15,15 +15,19 @@
 ]]
 local key, amount, capArg, ttl = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 
-local spent = tonumber(redis.call('GET', key) or '0')
-if not spent then
-  return redis.error_reply('ERR sendcode spendCharge: malformed spend counter')
+-- Counted first and taken back if over the cap (rare): one command for a charge, not three.
+local spent = redis.pcall('INCRBY', key, ARGV[1])
+if type(spent) == 'table' then
+  if string.find(spent.err, 'not an integer', 1, true) then
+    return redis.error_reply('ERR sendcode spendCharge: malformed spend counter')
+  end
+  return spent -- a full Redis's OOM and the like, as Redis gave it
 end
-if capArg ~= '' and spent + amount > tonumber(capArg) then
-  return { 0, spent }
+if capArg ~= '' and spent > tonumber(capArg) then
+  return { 0, redis.call('DECRBY', key, ARGV[1]) }
 end
-spent = redis.call('INCRBY', key, ARGV[1])
-if redis.call('TTL', key) == -1 then
+-- The day's first charge made the key (or found it at 0): only then can it lack its TTL.
+if spent == amount and redis.call('TTL', key) == -1 then
   redis.call('EXPIRE', key, ttl)
 end
 return { 1, spent }

@@ -23,8 +23,13 @@ local key, id, createdAt, retention, maxEntries, keep =
 
 redis.call('ZADD', key, createdAt, id)
 redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%d', createdAt - retention * 1000))
-redis.call('ZREMRANGEBYRANK', key, 0, -(maxEntries + 1))
-if redis.call('TTL', key) < keep then
+local entries = redis.call('ZCARD', key)
+if entries > maxEntries then
+  redis.call('ZREMRANGEBYRANK', key, 0, -(maxEntries + 1))
+  entries = maxEntries
+end
+-- The full retention is the longest keep there is: no need to read the TTL it could only raise.
+if keep >= retention or redis.call('TTL', key) < keep then
   redis.call('EXPIRE', key, keep)
 end
-return redis.call('ZCARD', key)
+return entries
