@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { CONFIG } from '../lib/config.ts';
 import { routeTwilioToSandbox } from '../lib/notifme-shim.ts';
-import type { ScenarioResult } from '../lib/result.ts';
+import { type ScenarioResult, target } from '../lib/result.ts';
 import { nextPhone, round } from '../lib/stats.ts';
 import type { BenchSystem } from '../lib/system.ts';
 
@@ -73,13 +73,15 @@ export async function notifmePerSecond(
 }
 
 export function peerResult(ours: number, notifme: { perSecond: number; failed: number }): ScenarioResult {
+  const ratio = round(ours / notifme.perSecond, 3);
   return {
     name: 'peer',
     figures: {
       'notifme-sdk sends/s': round(notifme.perSecond, 0),
       'notifme-sdk failed': notifme.failed,
       'our deliveries/s': round(ours, 0),
-      'ratio (target ≥ 1)': round(ours / notifme.perSecond, 3),
+      'ratio (target ≥ 1)': ratio,
+      'ratio: target': target(ratio, 1, 'at least'),
     },
   };
 }

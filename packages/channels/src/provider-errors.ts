@@ -17,7 +17,7 @@ export function prop(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null ? Reflect.get(value, name) : undefined;
 }
 
-/** A Node/axios/fetch network error code such as `ECONNREFUSED`, safe to log. */
+/** A Node/undici/fetch network error code such as `ECONNREFUSED`, safe to log. */
 export function networkCode(error: unknown): string | undefined {
   const code = prop(error, 'code');
   return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined;

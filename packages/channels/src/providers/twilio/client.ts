@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { z } from 'zod';
 import { plainHttpHosts, providerBaseUrl, refuseInsecureBaseUrls, timeoutMs } from '../../config.ts';
+import { UndiciRequestClient } from './transport.ts';
 
 /** Twilio credentials and sender, shared by the SMS and voice adapters. */
 export const twilioConfigSchema = z
@@ -20,14 +21,22 @@ export const twilioConfigSchema = z
   );
 export type TwilioConfig = z.input<typeof twilioConfigSchema>;
 
+/** The SDK's client, and what closes its connections when the adapter closes. */
+export interface TwilioClient {
+  readonly api: twilio.Twilio;
+  close(): Promise<void>;
+}
+
 /**
  * The real `twilio` client. With `baseUrl` set, its `api` domain (the one serving
  * /2010-04-01/Accounts/...) is re-rooted there: `Domain.baseUrl` is a public field, read on every
- * request, so nothing else changes — auth, form encoding and error parsing stay the SDK's own.
- * Twilio's own retries stay off: the worker decides what to retry.
+ * request, so nothing else changes — auth, form encoding and error parsing stay the SDK's own. Its
+ * transport is undici's keep-alive pool (`transport.ts`), not axios. Twilio's own retries stay off:
+ * the worker decides what to retry.
  */
-export function createTwilioClient(config: z.output<typeof twilioConfigSchema>): twilio.Twilio {
-  const client = twilio(config.accountSid, config.authToken, { timeout: config.timeoutMs, autoRetry: false });
-  if (config.baseUrl !== undefined) client.api.baseUrl = config.baseUrl;
-  return client;
+export function createTwilioClient(config: z.output<typeof twilioConfigSchema>): TwilioClient {
+  const httpClient = new UndiciRequestClient(config.timeoutMs);
+  const api = twilio(config.accountSid, config.authToken, { httpClient });
+  if (config.baseUrl !== undefined) api.api.baseUrl = config.baseUrl;
+  return { api, close: () => httpClient.close() };
 }

@@ -35,8 +35,11 @@ describe('twilioDeliveryError', () => {
   it('treats network failures (no HTTP status) as retryable', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(twilioDeliveryError(refused)).toMatchObject({ kind: 'retryable', providerCode: 'ECONNREFUSED' });
-    const timeout = Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' });
-    expect(twilioDeliveryError(timeout)).toMatchObject({ kind: 'retryable', providerCode: 'ECONNABORTED' });
+    const timeout = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(twilioDeliveryError(timeout)).toMatchObject({
+      kind: 'retryable',
+      providerCode: 'UND_ERR_HEADERS_TIMEOUT',
+    });
     expect(twilioDeliveryError(new Error('socket hang up'))).toMatchObject({ kind: 'retryable' });
   });
 });

@@ -20,7 +20,8 @@ export const TWILIO_ERROR_KINDS: Readonly<Record<number, DeliveryErrorKind>> = {
 /**
  * Twilio SDK error → DeliveryError. The SDK throws a RestException (or, for newer APIs, a
  * TwilioServiceException) with the HTTP `status` and Twilio's numeric `code`; network failures come
- * straight from axios with no status. Twilio's own message is left out: it quotes the number.
+ * from the transport with no status (ECONNREFUSED; undici's UND_ERR_SOCKET for a reset, UND_ERR_*_TIMEOUT: transport.ts).
+ * Twilio's own message is left out: it quotes the number.
  */
 export function twilioDeliveryError(error: unknown): DeliveryError {
   const status = prop(error, 'status');

@@ -15,7 +15,7 @@ export function createTwilioSms(input: TwilioConfig): Channel<'sms'> {
     provider: 'twilio',
     async send({ to, message, statusCallbackUrl }) {
       try {
-        const sent = await client.messages.create({
+        const sent = await client.api.messages.create({
           to,
           from: config.from,
           body: message.text,
@@ -26,6 +26,6 @@ export function createTwilioSms(input: TwilioConfig): Channel<'sms'> {
         throw twilioDeliveryError(error);
       }
     },
-    async close() {},
+    close: () => client.close(),
   };
 }

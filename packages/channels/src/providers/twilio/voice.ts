@@ -28,7 +28,7 @@ export function createTwilioVoice(input: TwilioConfig): Channel<'voice'> {
       // Twilio rejects a language it cannot speak (error 13520); the list in the types lags behind.
       twiml.say({ language: message.language as SayLanguage }, message.speech);
       try {
-        const call = await client.calls.create({
+        const call = await client.api.calls.create({
           to,
           from: config.from,
           twiml: twiml.toString(),
@@ -45,6 +45,6 @@ export function createTwilioVoice(input: TwilioConfig): Channel<'voice'> {
         throw twilioDeliveryError(error);
       }
     },
-    async close() {},
+    close: () => client.close(),
   };
 }
