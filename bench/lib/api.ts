@@ -1,6 +1,8 @@
 /** What the scenarios send to the gateway, and what they read back from Redis. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { DEFAULT_PREFIX, queuePrefix } from '@sendcode/store';
-import { Redis } from 'ioredis';
 
 import { nextPhone } from './stats.ts';
 import type { BenchSystem } from './system.ts';
@@ -57,23 +59,30 @@ export interface CommandSplit {
 
 /**
  * Watches every command Redis runs (`MONITOR`: Redis shows script-run commands with source `lua`)
- * until `stop()`. Slows Redis down: only for the cost scenario, which is not timed.
+ * until `stop()`. Slows Redis down: only for the cost scenario, which is not timed. Through
+ * `redis-cli`, not ioredis: ioredis's monitor mode loses track of its replies under load ("Command
+ * queue state error") and takes the run down with it.
  */
 export async function monitorCommands(system: BenchSystem): Promise<{ stop(): CommandSplit }> {
-  const monitor = await new Redis(system.redisServer.url).monitor();
+  const cli = spawn('redis-cli', ['-p', String(system.redisServer.port), 'monitor']);
   const split = { client: 0, lua: 0, queue: 0 };
   // The system runs with the default key prefix (bench/lib/system.ts sets none).
   const queueKeys = queuePrefix(DEFAULT_PREFIX);
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    const command = String(args[0]).toLowerCase();
-    if (source === 'lua') split.lua++;
+  const lines = createInterface({ input: cli.stdout });
+  // A line: `1712098529.327989 [0 127.0.0.1:62763] "get" "key"`, or `[0 lua]` inside a script.
+  lines.on('line', (line) => {
+    const match = /^\d+\.\d+ \[\d+ (\S+)\] (.*)$/.exec(line);
+    if (!match) return;
+    const args = [...(match[2] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? '');
+    if (match[1] === 'lua') split.lua++;
     else split.client++;
-    const key = command.startsWith('eval') ? args[3] : args[1];
+    const key = String(args[0]).toLowerCase().startsWith('eval') ? args[3] : args[1];
     if (key?.startsWith(queueKeys)) split.queue++;
   });
+  await once(lines, 'line'); // MONITOR's own "OK": watching from here on
   return {
     stop() {
-      monitor.disconnect();
+      cli.kill();
       return { ...split };
     },
   };
