@@ -82,7 +82,6 @@ export async function failover(
   }
   logger.info(
     {
-      verificationId: from.verificationId,
       from: from.channel,
       to: target.channel,
       reason,

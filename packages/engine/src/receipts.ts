@@ -59,9 +59,7 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
   // an entry left behind runs later and finds nothing to do, so a failure here fails no receipt.
   const cancelled = deps.receiptDue
     .cancel({ verificationId, step: outcome.send.step, send })
-    .catch((error: unknown) =>
-      deps.logger.warn({ err: error, verificationId, send }, 'receipt timeout not cancelled'),
-    );
+    .catch((error: unknown) => deps.logger.warn({ err: error, send }, 'receipt timeout not cancelled'));
   // The provider's delivery health hears of it too, alongside (never failing the receipt).
   const counted = receipt.unanswered
     ? undefined

@@ -83,22 +83,19 @@ export function createSendReconciler(deps: EngineDeps) {
           }
           if (send === 1 && !(await stillPending(deps, view.record))) {
             await deps.store.discard(verificationId);
-            deps.logger.warn(
-              { verificationId },
-              'start never finished and its destination moved on: not sent, discarded',
-            );
+            deps.logger.warn({}, 'start never finished and its destination moved on: not sent, discarded');
             return deps.watch.drop(job);
           }
           await deps.queues.add(channel, job);
           deps.metrics.reconciled('job');
-          deps.logger.warn({ verificationId, send, channel }, 'send was recorded without a job: queued it');
+          deps.logger.warn({ send, channel }, 'send was recorded without a job: queued it');
         }
         return deps.watch.recheck(job, action.recheckAt);
       }
       case 'receipt_due': {
         if (await deps.receiptDue.schedule(job, action.dueAt)) {
           deps.metrics.reconciled('receipt_due');
-          deps.logger.warn({ verificationId, send }, 'accepted send had no receipt timeout: scheduled it');
+          deps.logger.warn({ send }, 'accepted send had no receipt timeout: scheduled it');
         }
         return deps.watch.drop(job);
       }

@@ -44,8 +44,7 @@ export function startSweeper(options: SweeperOptions): Sweeper {
     try {
       await run(job);
     } catch (error) {
-      const { verificationId, send } = job;
-      logger.warn({ err: error, verificationId, send }, `${failed}; retried after its lease`);
+      logger.warn({ err: error, send: job.send }, `${failed}; retried after its lease`);
     }
   };
 

@@ -42,11 +42,11 @@ export function createDeliveryProcessor(deps: SenderDeps) {
     const view = await store.forDelivery(verificationId, send, deps.now());
     const record = view?.record;
     if (!view || record?.status !== 'pending') {
-      logger.debug({ verificationId, status: record?.status ?? 'gone' }, 'nothing to send');
+      logger.debug({ status: record?.status ?? 'gone' }, 'nothing to send');
       return;
     }
     if (record.sends !== send || view.send?.status !== 'queued') {
-      logger.debug({ verificationId, send }, 'send superseded or already accepted');
+      logger.debug({ send }, 'send superseded or already accepted');
       // A run after one whose acceptance was not confirmed on a replica (durable accept) confirms it.
       if (view.send?.status === 'accepted') await deps.durable.accepted(verificationId);
       return;
@@ -60,7 +60,7 @@ export function createDeliveryProcessor(deps: SenderDeps) {
       const { what, why } = opened;
       const masked = record.planMasked[step];
       const channel = masked?.channel ?? record.channel;
-      logger.warn({ verificationId, send, step, channel, kind: 'open_failed', what, why }, 'send failed');
+      logger.warn({ send, step, channel, kind: 'open_failed', what, why }, 'send failed');
       return failUnsent(deps, job, 'open_failed', channel, masked?.to);
     }
     const { plan, target, code } = opened;
@@ -68,7 +68,7 @@ export function createDeliveryProcessor(deps: SenderDeps) {
     const rendered = render(channel, messageContext(deps, record, code));
     if (!rendered.ok) {
       const { why } = rendered;
-      logger.warn({ verificationId, send, step, channel, kind: 'render_failed', why }, 'send failed');
+      logger.warn({ send, step, channel, kind: 'render_failed', why }, 'send failed');
       return failUnsent(deps, job, 'render_failed', channel, maskDestination(to));
     }
     const out = { job, record, plan, channel, to, message: rendered.message };

@@ -128,10 +128,7 @@ async function recordFailure<C extends ChannelName>(
   if (kind === 'retryable' || kind === 'blocked' || kind === 'adapter_error')
     await deps.circuit.record(breaker, 'failure', deps.now());
   else if (kind === 'permanent') await deps.circuit.record(breaker, 'success', deps.now());
-  deps.logger.warn(
-    { verificationId, send, channel, provider, kind, providerCode, attempt, broke },
-    'send failed',
-  );
+  deps.logger.warn({ send, channel, provider, kind, providerCode, attempt, broke }, 'send failed');
   const detail = { kind, attempt, ...(providerCode ? { providerCode } : {}) };
   await deps.store.appendEvent(verificationId, {
     type: 'send_failed',

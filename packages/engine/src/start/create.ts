@@ -74,7 +74,7 @@ export async function createAndEnqueue(
     // fails, the verification stays — confirmed in the pending index and watched — so its send
     // goes out (queued by the reconciler if need be) and a retry of the start resumes it.
     if (!(await addAgain(deps, first.channel, job))) {
-      deps.logger.warn({ err: cause, verificationId: start.id }, 'first send queued without an answer');
+      deps.logger.warn({ err: cause }, 'first send queued without an answer');
       return { ok: false, cause };
     }
   }
@@ -123,10 +123,7 @@ export async function indexStart(deps: StartDeps, request: StartRequest, start: 
     await writeIndexes(deps, request, start);
   } catch (error) {
     if (!isRedisUnavailable(error)) throw error;
-    deps.logger.warn(
-      { err: error, verificationId: start.id },
-      'verification started, but Redis refused its index entries',
-    );
+    deps.logger.warn({ err: error }, 'verification started, but Redis refused its index entries');
   }
 }
 

@@ -72,10 +72,7 @@ export async function startVerification(
   await indexStart(deps, request, start);
   const unconfirmed = await replicated(deps, start, created.record);
   if (unconfirmed) return unconfirmed;
-  deps.logger.info(
-    { verificationId: start.id, channel: created.record.channel, client },
-    'verification started',
-  );
+  deps.logger.info({ channel: created.record.channel, client }, 'verification started');
   return { ok: true, created: true, record: created.record, warnings: start.warnings };
 }
 
@@ -133,7 +130,7 @@ async function replicated(
     return undefined;
   } catch (cause) {
     if (!isRedisUnavailable(cause)) throw cause;
-    deps.logger.warn({ err: cause, verificationId: record.id }, 'verification started, not yet on a replica');
+    deps.logger.warn({ err: cause }, 'verification started, not yet on a replica');
     return { ok: false, reason: 'unavailable', cause };
   }
 }

@@ -40,7 +40,7 @@ async function retryUndo(deps: StartDeps, start: PlannedStart, rules: readonly L
     if (failure === undefined) return;
   }
   deps.logger.warn(
-    { err: failure, verificationId: start.id },
+    { err: failure },
     'a failed start could not be taken back: its code may be sent all the same',
   );
 }
