@@ -62,8 +62,9 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     // Receipts count in the providers' delivery health, which the workers route by.
     health: providerHealthConfig(engine.settings),
     retry: engine.retry,
+    queueShards: config.QUEUE_SHARDS,
   });
-  for (const queue of Object.values(stores.queues.queues)) queue.on('error', onError);
+  for (const queue of stores.queues.all()) queue.on('error', onError);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

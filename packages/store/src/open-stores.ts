@@ -23,6 +23,8 @@ export interface OpenStoresOptions {
   readonly health: Tuning<ProviderHealthOptions>;
   /** Retries of a delivery job; default `DEFAULT_RETRY`. */
   readonly retry?: RetryOptions;
+  /** Shards of each channel's queue sends go to (`QUEUE_SHARDS`); default 1, or 8 on a cluster. */
+  readonly queueShards?: number | undefined;
   readonly circuit?: Tuning<CircuitBreakerOptions>;
   readonly verifications?: Tuning<VerificationStoreOptions>;
 }
@@ -39,7 +41,7 @@ export function openStores(redis: RedisConnection, prefix: string, options: Open
   return {
     prefix,
     store: createVerificationStore({ ...shared, ...options.verifications }),
-    queues: createDeliveryQueues(redis, prefix, options.retry),
+    queues: createDeliveryQueues(redis, prefix, { retry: options.retry, shards: options.queueShards }),
     admission: createAdmission(shared),
     idempotency: createIdempotencyStore(shared),
     prefixGuard: createPrefixGuard(shared),
