@@ -96,6 +96,13 @@ describe('delivery queues', () => {
       await four.add('email', high);
       expect(await one.inUse()).toBe(4);
       expect(await four.inUse()).toBe(4);
+      // Found wherever a QUEUE_SHARDS up to the shards in use put it, so the reconciler does not queue it again.
+      expect(await one.has('email', high)).toBe(true);
+      const low = { ...high, verificationId: 'ver_low', send: 2 };
+      await one.add('email', low);
+      // Added to shard 0 by the 1-shard producer; 4 shards would have put it elsewhere.
+      expect(queueShard(low.verificationId, 4)).not.toBe(0);
+      expect(await four.has('email', low)).toBe(true);
       const worker = createDeliveryWorker('email', async () => undefined, {
         connection: redis,
         prefix,

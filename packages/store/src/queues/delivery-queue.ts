@@ -70,7 +70,8 @@ export interface DeliveryQueues {
   add(channel: ChannelName, job: DeliveryJob): Promise<void>;
   /**
    * Whether the send's job is in its queue, in any state (waiting, delayed for a retry, active, or
-   * kept as failed). A completed job is removed at once, so a finished send has none.
+   * kept as failed), in whichever shard a QUEUE_SHARDS up to the shards in use put it. A completed
+   * job is removed at once, so a finished send has none.
    */
   has(channel: ChannelName, job: DeliveryJob): Promise<boolean>;
   /** One shard of a channel's queue (shard 0 holds every job of a deployment with one shard). */
@@ -99,13 +100,22 @@ export function createDeliveryQueues(
   const shards = options.shards ?? defaultShards(connection);
   const made = new Map<string, Queue<DeliveryJob>>();
   const list: Queue<DeliveryJob>[] = [];
+  /** Shards that may hold jobs: `shards` until `inUse` finds more. */
+  let inUseCount = shards;
+  const tags = new Map<number, string>();
+  /** The key prefix of a shard (`queuePrefix`, searched once per shard). */
+  const tag = (shard: number) => {
+    const known = tags.get(shard) ?? queuePrefix(prefix, shard);
+    tags.set(shard, known);
+    return known;
+  };
   const queue = (kind: ChannelName, shard = 0) => {
     const name = `${kind}:${shard}`;
     const existing = made.get(name);
     if (existing) return existing;
     const created = new Queue<DeliveryJob>(QUEUE_NAMES[kind], {
       connection,
-      prefix: queuePrefix(prefix, shard),
+      prefix: tag(shard),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
       // BullMQ asks Redis its version (INFO) once, when the queue is made, and keeps a failure for
       // good: on the gateway's connection, whose commands time out, a Redis that stalled at that
@@ -131,17 +141,26 @@ export function createDeliveryQueues(
       });
     },
     async has(channel, job) {
-      return (await queueOf(channel, job).getJob(deliveryJobId(job))) !== undefined;
+      // Its job is in the shard the send was added to under the QUEUE_SHARDS of that time: any count
+      // up to the shards in use. Looking in one shard only, a send added before a change would be
+      // found missing and queued again in another shard, and could go out twice.
+      const counts = Array.from({ length: inUseCount }, (_, i) => i + 1);
+      const shardsOf = new Set(counts.map((count) => queueShard(job.verificationId, count)));
+      const keys = [...shardsOf].map(
+        (shard) => `${tag(shard)}:${QUEUE_NAMES[channel]}:${deliveryJobId(job)}`,
+      );
+      return (await Promise.all(keys.map((key) => connection.exists(key)))).some((n) => n > 0);
     },
     async inUse() {
       const higher = Array.from({ length: MAX_QUEUE_SHARDS - shards }, (_, i) => shards + i);
       const used = await Promise.all(
         higher.map(async (shard) => {
-          const metas = CHANNELS.map((kind) => `${queuePrefix(prefix, shard)}:${QUEUE_NAMES[kind]}:meta`);
+          const metas = CHANNELS.map((kind) => `${tag(shard)}:${QUEUE_NAMES[kind]}:meta`);
           return (await Promise.all(metas.map((key) => connection.exists(key)))).some((n) => n > 0);
         }),
       );
-      return used.lastIndexOf(true) + 1 + shards;
+      inUseCount = used.lastIndexOf(true) + 1 + shards;
+      return inUseCount;
     },
     async close() {
       await Promise.all(list.map((queue) => queue.close()));
