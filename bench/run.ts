@@ -12,6 +12,7 @@ import type { ScenarioResult } from './lib/result.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { acceptScenario } from './scenarios/accept.ts';
 import { backlogScenario } from './scenarios/backlog.ts';
+import { clusterScenario } from './scenarios/cluster.ts';
 import { costScenario } from './scenarios/cost.ts';
 import { durableScenario } from './scenarios/durable.ts';
 import { outageScenario } from './scenarios/outage.ts';
@@ -32,6 +33,12 @@ const startedAt = Date.now();
 const results: ScenarioResult[] = [];
 const step = (name: string) =>
   console.log(`bench: ${name} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+
+if (CONFIG.clusterOnly) {
+  step(`cluster: pipeline of ${CONFIG.clusterN} on a local three-master Redis Cluster`);
+  results.push(await clusterScenario(CONFIG.clusterN));
+  finish('cluster.json');
+}
 
 const system = await startBenchSystem();
 try {
@@ -71,14 +78,20 @@ try {
 } finally {
   await system.close();
 }
+step(`cluster: pipeline of ${CONFIG.clusterN} on a local three-master Redis Cluster`);
+results.push(await clusterScenario(CONFIG.clusterN));
+finish('latest.json');
 
-console.log(
-  `\nmachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; ${machine.mode} run in ${Math.round((Date.now() - startedAt) / 1000)} s`,
-);
-for (const result of results) {
-  console.log(`\n${result.name}`);
-  for (const [figure, value] of Object.entries(result.figures))
-    console.log(`  ${figure.padEnd(64)} ${value}`);
+/** Prints the table and writes it to bench/results/`file` (`--cluster` alone: cluster.json, not latest.json). */
+function finish(file: string): never {
+  console.log(
+    `\nmachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; ${machine.mode} run in ${Math.round((Date.now() - startedAt) / 1000)} s`,
+  );
+  for (const result of results) {
+    console.log(`\n${result.name}`);
+    for (const [figure, value] of Object.entries(result.figures))
+      console.log(`  ${figure.padEnd(64)} ${value}`);
+  }
+  writeFileSync(`${RESULTS_DIR}${file}`, JSON.stringify({ machine, config: CONFIG, results }, null, 2));
+  process.exit(0);
 }
-writeFileSync(`${RESULTS_DIR}latest.json`, JSON.stringify({ machine, config: CONFIG, results }, null, 2));
-process.exit(0);

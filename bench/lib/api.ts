@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { DEFAULT_PREFIX, queuePrefix } from '@sendcode/store';
+import type { Redis } from 'ioredis';
 
 import { nextPhone } from './stats.ts';
 import type { BenchSystem } from './system.ts';
@@ -22,7 +23,12 @@ export function startedId(status: number, body: string): string | undefined {
 
 /** Total Redis commands executed so far (INFO commandstats, Lua's inner calls included). */
 export async function redisCommands(system: BenchSystem): Promise<number> {
-  const info = await system.redis.info('commandstats');
+  return commandsRun(system.redis);
+}
+
+/** Total commands one Redis server executed so far (INFO commandstats, Lua's inner calls included). */
+export async function commandsRun(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
   let total = 0;
   for (const match of info.matchAll(/calls=(\d+)/g)) total += Number(match[1]);
   return total;

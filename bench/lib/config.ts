@@ -30,6 +30,10 @@ export const CONFIG = {
   connections: int('BENCH_CONNECTIONS', 32, 32),
   /** Concurrency of each BullMQ worker, ours and the baseline's (the workers' default). */
   workerConcurrency: int('BENCH_WORKER_CONCURRENCY', 20, 20),
+  /** Verifications in the cluster scenario (pipeline on a local three-master Redis Cluster). */
+  clusterN: int('BENCH_CLUSTER_N', 5_000, 1_000),
+  /** `--cluster`: run the cluster scenario only. */
+  clusterOnly: process.argv.includes('--cluster'),
   /** Writes `node --cpu-prof` profiles of the gateway and workers to bench/results/profiles. */
   profile: process.env.BENCH_PROFILE === '1',
 } as const;

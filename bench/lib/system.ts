@@ -79,7 +79,15 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-export async function startBenchSystem(): Promise<BenchSystem> {
+/**
+ * `redisUrl`: gateway and workers use that Redis instead (the cluster scenario's); the system's own
+ * redis-server then stays idle, and `redis`, `reset` and `cpuMs().redis` are about it, not that one.
+ * `extraEnv`: more environment for both processes.
+ */
+export async function startBenchSystem(
+  redisUrl?: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<BenchSystem> {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const credentials = { ...newSandboxCredentials(), vonageSignatureSecret: DEFAULT_VONAGE_SIGNATURE_SECRET };
@@ -90,13 +98,14 @@ export async function startBenchSystem(): Promise<BenchSystem> {
   const port = await freePort();
   const gatewayUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    REDIS_URL: redisServer.url,
+    REDIS_URL: redisUrl ?? redisServer.url,
     SENDCODE_SECRET: randomBytes(32).toString('hex'),
     SENDCODE_SETTINGS: settingsPath,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
     SENDCODE_API_KEYS: JSON.stringify([{ name: 'bench', key: apiKey, scopes: ['verify'] }]),
     ...sandboxProviderEnv(sandbox, credentials, 'Sendcode Bench <no-reply@sendcode.bench>'),
+    ...extraEnv,
   };
   const gateway = spawnTsx(
     'gateway',
@@ -147,7 +156,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       await redis.flushall();
       const queues = createDeliveryQueues(redis, DEFAULT_PREFIX);
       // getVersion waits until the queue has written its settings (closing earlier would skip them).
-      await Promise.all(Object.values(queues.queues).map((queue) => queue.getVersion()));
+      await Promise.all(queues.all().map((queue) => queue.getVersion()));
       await queues.close();
       sandbox.clear();
       sandbox.clearFaults();

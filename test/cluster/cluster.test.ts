@@ -1,4 +1,11 @@
-import { type RedisConnection, receiptDueKey, sendWatchKey } from '@sendcode/store';
+import {
+  hashSlot,
+  MAX_QUEUE_SHARDS,
+  queuePrefix,
+  type RedisConnection,
+  receiptDueKey,
+  sendWatchKey,
+} from '@sendcode/store';
 import { testRedisConnection, testRedisUrl } from '@sendcode/testing';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,7 +41,7 @@ it('runs on a three-master cluster in state ok', async () => {
   for (const node of nodes) expect(String(await node.cluster('INFO'))).toContain('cluster_state:ok');
 });
 
-it('spreads verifications over the shards and keeps each verification, and all queues, in one slot', async () => {
+it('spreads verifications over the shards, keeps each verification and each queue shard in one slot, and delivers through several queue shards', async () => {
   const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
     const to = `cluster${i}@example.com`;
@@ -51,7 +58,7 @@ it('spreads verifications over the shards and keeps each verification, and all q
   const keysByNode = await Promise.all(
     masters(redis).map(async (node) => [
       ...(await node.keys(`${prefix}:*`)),
-      ...(await node.keys(`{${prefix}:q}*`)),
+      ...(await node.keys(`{${prefix}:q*`)),
     ]),
   );
   // State lives on more than one shard: the cluster is really used, not one node of it.
@@ -63,9 +70,30 @@ it('spreads verifications over the shards and keeps each verification, and all q
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(new Set(await Promise.all(keys.map(slotOf))).size).toBe(1);
   }
-  const queueKeys = keysByNode.flat().filter((key) => key.startsWith(`{${prefix}:q}`));
-  expect(queueKeys.length).toBeGreaterThan(0);
-  expect(new Set(await Promise.all(queueKeys.map(slotOf))).size).toBe(1);
+  // The queues are sharded (8 shards by default on a cluster): each shard's keys share one slot, and
+  // this run's jobs went through several shards, on more than one master.
+  const tagOf = (key: string) => key.slice(0, key.indexOf('}') + 1);
+  const queueKeys = keysByNode.flat().filter((key) => key.startsWith(`{${prefix}:q`));
+  const tags = [...new Set(queueKeys.map(tagOf))];
+  for (const tag of tags) {
+    const keys = queueKeys.filter((key) => tagOf(key) === tag);
+    expect(new Set(await Promise.all(keys.map(slotOf))).size).toBe(1);
+  }
+  const used = tags.filter((tag) => queueKeys.includes(`${tag}:deliver-email:events`));
+  expect(used.length).toBeGreaterThanOrEqual(2);
+  const mastersUsed = keysByNode.filter((keys) =>
+    used.some((tag) => keys.includes(`${tag}:deliver-email:events`)),
+  );
+  expect(mastersUsed.length).toBeGreaterThanOrEqual(2);
+});
+
+it("places every queue shard where Redis Cluster hashes its tag, shard 0 at the unsharded queues' keys", async () => {
+  const prefix = system.env.SENDCODE_PREFIX ?? '';
+  expect(queuePrefix(prefix, 0)).toBe(`{${prefix}:q}`);
+  for (let shard = 0; shard < MAX_QUEUE_SHARDS; shard++) {
+    const tag = queuePrefix(prefix, shard);
+    expect(Number(await redis.cluster('KEYSLOT', tag))).toBe(hashSlot(tag.slice(1, -1)));
+  }
 });
 
 it("keeps the send watch in the receipt due set's slot, so one script moves an accepted send from one to the other", async () => {

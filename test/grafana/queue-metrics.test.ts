@@ -1,5 +1,5 @@
 import { createLogger } from '@sendcode/runtime';
-import { createDeliveryQueues, createReceiptDue, type DeliveryQueues } from '@sendcode/store';
+import { createDeliveryQueues, createReceiptDue, type DeliveryQueues, queueShard } from '@sendcode/store';
 import { freePort, testRedis, uniquePrefix } from '@sendcode/testing';
 import { registerQueueMetrics, registerReceiptMetrics } from '@sendcode/workers';
 import { Redis } from 'ioredis';
@@ -17,6 +17,22 @@ async function samples(registry: Registry, name: string): Promise<Map<string, nu
   );
 }
 
+/** The queue gauges of `queues`, scraped with the clock at `now`. */
+async function scrape(queues: DeliveryQueues, now: number) {
+  const registry = new Registry();
+  registerQueueMetrics(
+    registry,
+    queues.all(),
+    logger,
+    () => true,
+    () => now,
+  );
+  return {
+    jobs: await samples(registry, 'sendcode_queue_jobs'),
+    age: await samples(registry, 'sendcode_queue_oldest_waiting_seconds'),
+  };
+}
+
 describe('queue depth and age of the oldest waiting job', () => {
   let redis: Redis;
   let queues: DeliveryQueues;
@@ -25,39 +41,26 @@ describe('queue depth and age of the oldest waiting job', () => {
     queues = createDeliveryQueues(redis, uniquePrefix('qm'));
   });
   afterAll(async () => {
-    await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
+    await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true })));
     await queues.close();
     await redis.quit();
   });
 
   it('counts jobs per queue and state, and ages the oldest waiting job, not the newest', async () => {
     await queues.add('sms', { verificationId: 'ver_a', step: 0, send: 1 });
-    const first = await queues.queues.sms.getJob('ver_a-0-1');
+    const first = await queues.queue('sms').getJob('ver_a-0-1');
     await new Promise((resolve) => setTimeout(resolve, 20));
     await queues.add('sms', { verificationId: 'ver_b', step: 0, send: 1 });
-    await queues.queues.voice.add(
-      'deliver-voice',
-      { verificationId: 'ver_c', step: 0, send: 1 },
-      { delay: 60_000 },
-    );
+    await queues
+      .queue('voice')
+      .add('deliver-voice', { verificationId: 'ver_c', step: 0, send: 1 }, { delay: 60_000 });
     if (!first) throw new Error('job not found');
 
-    const registry = new Registry();
-    const now = first.timestamp + 90_000;
-    registerQueueMetrics(
-      registry,
-      Object.values(queues.queues),
-      logger,
-      () => true,
-      () => now,
-    );
-
-    const jobs = await samples(registry, 'sendcode_queue_jobs');
+    const { jobs, age } = await scrape(queues, first.timestamp + 90_000);
     expect(jobs.get('{queue="deliver-sms",state="waiting"}')).toBe(2);
     expect(jobs.get('{queue="deliver-sms",state="active"}')).toBe(0);
     expect(jobs.get('{queue="deliver-voice",state="delayed"}')).toBe(1);
     expect(jobs.get('{queue="deliver-email",state="waiting"}')).toBe(0);
-    const age = await samples(registry, 'sendcode_queue_oldest_waiting_seconds');
     expect(age.get('{queue="deliver-sms"}')).toBe(90);
     expect(age.get('{queue="deliver-email"}')).toBe(0);
     // A delayed job (a retry's backoff) is not waiting yet: it does not count as old.
@@ -68,9 +71,9 @@ describe('queue depth and age of the oldest waiting job', () => {
     const dead = new Redis(`redis://127.0.0.1:${await freePort()}`, { maxRetriesPerRequest: null });
     dead.on('error', () => undefined);
     const orphans = createDeliveryQueues(dead, uniquePrefix('qm-dead'));
-    for (const queue of Object.values(orphans.queues)) queue.on('error', () => undefined);
+    for (const queue of orphans.all()) queue.on('error', () => undefined);
     const registry = new Registry();
-    registerQueueMetrics(registry, Object.values(orphans.queues), logger);
+    registerQueueMetrics(registry, orphans.all(), logger);
     const started = Date.now();
     const text = await registry.metrics();
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -80,8 +83,32 @@ describe('queue depth and age of the oldest waiting job', () => {
 
   it('labels carry queue names and states only: never ids', async () => {
     const registry = new Registry();
-    registerQueueMetrics(registry, Object.values(queues.queues), logger);
+    registerQueueMetrics(registry, queues.all(), logger);
     expect(await registry.metrics()).not.toMatch(/ver_/);
+  });
+});
+
+describe('queue metrics over the shards of a queue', () => {
+  it('sums the depth of every shard and ages the oldest job of any, under the queue name', async () => {
+    const redis = testRedis();
+    const queues = createDeliveryQueues(redis, uniquePrefix('qm-shards'), { shards: 4 });
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `ver_${i}`);
+      const first = ids.find((id) => queueShard(id, 4) === 1) ?? '';
+      const later = ids.filter((id) => queueShard(id, 4) !== 1).slice(0, 3);
+      await queues.add('sms', { verificationId: first, step: 0, send: 1 });
+      const job = await queues.queue('sms', 1).getJob(`${first}-0-1`);
+      for (const id of later) await queues.add('sms', { verificationId: id, step: 0, send: 1 });
+      if (!job) throw new Error('job not found');
+      const { jobs, age } = await scrape(queues, job.timestamp + 30_000);
+      expect(jobs.get('{queue="deliver-sms",state="waiting"}')).toBe(4);
+      expect(jobs.get('{queue="deliver-email",state="waiting"}')).toBe(0);
+      expect(age.get('{queue="deliver-sms"}')).toBe(30);
+    } finally {
+      await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true })));
+      await queues.close();
+      await redis.quit();
+    }
   });
 });
 

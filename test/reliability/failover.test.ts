@@ -48,11 +48,11 @@ async function masterOf(keyOf: (redis: RedisConnection) => Promise<string>): Pro
   }
 }
 
-/** The key the system's email queue keeps its jobs under (every start here is an email). */
+/** A key of the email queue's first shard (every start here is an email). */
 async function queueKey(redis: RedisConnection, prefix: string): Promise<string> {
   const queues = createDeliveryQueues(redis, prefix);
   await queues.close();
-  return queues.keyOf('email');
+  return queues.queue('email', 0).toKey('wait');
 }
 
 /** Kills `node` with SIGKILL mid-load, waits for its replica to take over, then brings it back as a replica. */

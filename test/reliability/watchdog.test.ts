@@ -35,7 +35,7 @@ describe('the liveness watchdog', () => {
     const watchdog = startWatchdog({
       watched: [
         {
-          queue: queues.queues.email,
+          queue: queues.queue('email'),
           activity: () => activity,
           replace: async () => {
             await worker.close(true);

@@ -64,8 +64,9 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
     health: providerHealthConfig(engine.settings),
     retry: engine.retry,
     durable: durableConfig(config),
+    queueShards: config.QUEUE_SHARDS,
   });
-  for (const queue of Object.values(stores.queues.queues)) queue.on('error', onError);
+  for (const queue of stores.queues.all()) queue.on('error', onError);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

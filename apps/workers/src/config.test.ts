@@ -88,3 +88,13 @@ it('accepts https anywhere, http to loopback (the sandbox), and empty as unset',
   expect(env.VONAGE_REST_HOST).toBe('http://127.0.0.1:4010');
   expect(env.VONAGE_API_HOST).toBeUndefined();
 });
+
+describe('workersEnv: QUEUE_SHARDS', () => {
+  it('is unset by default (1 on one Redis, 8 on a cluster, decided by the queues) and takes 1 to 16', () => {
+    expect(parseEnv(workersEnv, base).QUEUE_SHARDS).toBeUndefined();
+    expect(parseEnv(workersEnv, { ...base, QUEUE_SHARDS: '16' }).QUEUE_SHARDS).toBe(16);
+    for (const bad of ['0', '17', '2.5', 'many']) {
+      expect(() => parseEnv(workersEnv, { ...base, QUEUE_SHARDS: bad })).toThrow(ConfigError);
+    }
+  });
+});

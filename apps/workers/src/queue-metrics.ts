@@ -10,7 +10,8 @@ export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'fai
 const COLLECT_TIMEOUT_MS = 2_000;
 
 /**
- * Queue depth per state and the age of the oldest waiting job, read from Redis at scrape time. Every
+ * Queue depth per state and the age of the oldest waiting job, read from Redis at scrape time, over
+ * every shard of each channel's queue (summed; the oldest of them), labelled by the queue's name. Every
  * worker process sees the same queues, so only the process for which `exporting()` is true (the one
  * holding the queue-metrics lease) gives samples; the others give none, and no series is duplicated.
  */
@@ -35,8 +36,10 @@ export function registerQueueMetrics(
         COLLECT_TIMEOUT_MS,
       ).catch(failed);
       if (!counts) return;
+      // The shards of a channel's queue share its name: their counts add up.
+      for (const queue of queues) for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, 0);
       queues.forEach((queue, index) => {
-        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
+        for (const state of QUEUE_STATES) this.inc({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
       });
     },
   });
@@ -53,10 +56,14 @@ export function registerQueueMetrics(
         COLLECT_TIMEOUT_MS,
       ).catch(failed);
       if (!oldest) return;
+      // Of the shards of a channel's queue, the one whose oldest job waited longest.
+      const ages = new Map<string, number>();
       queues.forEach((queue, index) => {
         const job = oldest[index];
-        this.set({ queue: queue.name }, job ? Math.max(0, (now() - waitingSince(job)) / 1000) : 0);
+        const age = job ? Math.max(0, (now() - waitingSince(job)) / 1000) : 0;
+        ages.set(queue.name, Math.max(age, ages.get(queue.name) ?? 0));
       });
+      for (const [queue, age] of ages) this.set({ queue }, age);
     },
   });
 }

@@ -17,7 +17,7 @@ afterAll(async () => {
 const opened: Stores[] = [];
 afterEach(async () => {
   for (const stores of opened.splice(0)) {
-    await Promise.all(Object.values(stores.queues.queues).map((queue) => queue.obliterate({ force: true })));
+    await Promise.all(stores.queues.all().map((queue) => queue.obliterate({ force: true })));
     await stores.queues.close();
   }
 });

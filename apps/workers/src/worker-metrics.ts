@@ -31,7 +31,7 @@ export function registerWorkerMetrics(registry: Registry, options: WorkerMetrics
   registerProviderHealthMetrics(registry, options.health, options.rules, logger, options.now);
   const exporting = options.exportingQueueMetrics;
   if (exporting === undefined) return;
-  registerQueueMetrics(registry, Object.values(options.queues.queues), logger, exporting);
+  registerQueueMetrics(registry, options.queues.all(), logger, exporting);
   registerReceiptMetrics(registry, options.receiptDue, logger, exporting);
 }
 

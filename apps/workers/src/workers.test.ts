@@ -9,7 +9,7 @@ import {
 } from '@sendcode/engine';
 import { type ChannelName, createKeyRing, type ProviderName } from '@sendcode/policy';
 import { createLogger, parseEnv } from '@sendcode/runtime';
-import { openStores, type Stores } from '@sendcode/store';
+import { openStores, queuePrefix, queueShard, type Stores } from '@sendcode/store';
 import { eventually, freePort, testRedis, testRedisUrl, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -81,12 +81,17 @@ const running: Started[] = [];
 afterEach(async () => {
   for (const { workers, stores } of running.splice(0)) {
     await workers.close();
-    await Promise.all(Object.values(stores.queues.queues).map((queue) => queue.obliterate({ force: true })));
+    await Promise.all(stores.queues.all().map((queue) => queue.obliterate({ force: true })));
     await stores.queues.close();
   }
 });
 
-async function start(channels: Partial<ChannelSet>, env: Record<string, string> = {}): Promise<Started> {
+/** `gatewayShards`: the gateway side's QUEUE_SHARDS, the workers' by default; its stores open first. */
+async function start(
+  channels: Partial<ChannelSet>,
+  env: Record<string, string> = {},
+  gatewayShards?: number,
+): Promise<Started> {
   const config = parseEnv(workersEnv, {
     REDIS_URL: testRedisUrl(),
     SENDCODE_SECRET: SECRET,
@@ -95,9 +100,16 @@ async function start(channels: Partial<ChannelSet>, env: Record<string, string> 
     ...env,
   });
   const set = { email: [], sms: [], voice: [], ...channels };
-  const workers = await startWorkers(config, logger, { channels: set });
   const engine = engineConfig(config);
-  const stores = openStores(redis, config.SENDCODE_PREFIX, { health: providerHealthConfig(engine.settings) });
+  const stores = openStores(redis, config.SENDCODE_PREFIX, {
+    health: providerHealthConfig(engine.settings),
+    queueShards: gatewayShards ?? config.QUEUE_SHARDS,
+  });
+  // Each queue writes its meta key (what tells workers a shard is in use) once connected, on `redis`:
+  // a round trip after that has it written before the workers look.
+  await Promise.all(stores.queues.all().map((queue) => queue.waitUntilReady()));
+  await redis.ping();
+  const workers = await startWorkers(config, logger, { channels: set });
   const deps: StartDeps = {
     ...stores,
     config: engine,
@@ -154,6 +166,51 @@ describe('startWorkers', () => {
     expect(sms.calls[0]?.message.text).toMatch(/\d{6}/);
     expect(await metricsOf(workers)).toContain(
       'sendcode_send_attempts_total{channel="sms",provider="twilio",result="ok"} 1',
+    );
+  });
+
+  it('with QUEUE_SHARDS=4, sends spread over the shards and every one is delivered', async () => {
+    const sms = fakeChannel('sms', 'twilio');
+    const { stores, start: begin } = await start({ sms: [sms.adapter] }, { QUEUE_SHARDS: '4' });
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => begin(`+8190123450${10 + i}`)));
+    const shards = ids.map((id) => queueShard(id, 4));
+    expect(new Set(shards).size).toBeGreaterThan(1);
+    await eventually(
+      async () => Promise.all(ids.map(async (id) => (await sendStatuses(stores, id))[0])),
+      (statuses) => statuses.every((status) => status === 'accepted'),
+    );
+    expect(sms.calls).toHaveLength(12);
+    // Each job went through its own shard: BullMQ's event stream there names it.
+    for (const [i, id] of ids.entries()) {
+      const events = await redis.xrange(
+        `${queuePrefix(stores.prefix, shards[i])}:deliver-sms:events`,
+        '-',
+        '+',
+      );
+      expect(events.some(([, fields]) => fields.includes(`${id}-0-1`))).toBe(true);
+    }
+  });
+
+  it('workers on four shards take a job waiting at the unsharded keys (shard 0), as an older gateway adds it', async () => {
+    const sms = fakeChannel('sms', 'twilio');
+    const { stores, start: begin } = await start({ sms: [sms.adapter] }, { QUEUE_SHARDS: '4' }, 1);
+    const id = await begin(PHONE);
+    await eventually(
+      () => sendStatuses(stores, id),
+      (s) => s[0] === 'accepted',
+    );
+    const events = await redis.xrange(`${queuePrefix(stores.prefix, 0)}:deliver-sms:events`, '-', '+');
+    expect(events.some(([, fields]) => fields.includes(`${id}-0-1`))).toBe(true);
+  });
+
+  it('workers with QUEUE_SHARDS=1 still consume the higher shards a 4-shard gateway used', async () => {
+    const sms = fakeChannel('sms', 'twilio');
+    const { stores, start: begin } = await start({ sms: [sms.adapter] }, { QUEUE_SHARDS: '1' }, 4);
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => begin(`+8190123451${10 + i}`)));
+    expect(ids.some((id) => queueShard(id, 4) > 0)).toBe(true);
+    await eventually(
+      async () => Promise.all(ids.map(async (id) => (await sendStatuses(stores, id))[0])),
+      (statuses) => statuses.every((status) => status === 'accepted'),
     );
   });
 

@@ -57,7 +57,7 @@ const ROUTING_CACHE_MS = 1_000;
 const QUEUE_METRICS_LEASE_MS = 15_000;
 
 /**
- * Wires one BullMQ worker per channel queue, the receipt-timeout sweeper, the send reconciler, and
+ * Wires one BullMQ worker per shard of each channel queue, the receipt-timeout sweeper, the send reconciler, and
  * the metrics server. `WORKERS_METRICS_PORT=0` picks a free port.
  */
 export async function startWorkers(
@@ -81,6 +81,7 @@ export async function startWorkers(
   const stores = openStores(redis, config.SENDCODE_PREFIX, {
     health: providerHealthConfig(engine.settings),
     retry: engine.retry,
+    queueShards: config.QUEUE_SHARDS,
     // Perf (bench/README.md): a closed circuit heard from Redis in the last 250 ms is trusted, which
     // spares almost every send its `allow` round trip. A failure here is still recorded (and reopens
     // the trust question at once); an outage seen by another process reaches this one within 250 ms.
@@ -88,11 +89,18 @@ export async function startWorkers(
     durable: durableConfig(config),
   });
   reportConfigWarnings(registry, logger, configWarnings(engine.settings, providerAccounts(config, channels)));
-  for (const queue of Object.values(stores.queues.queues)) {
-    queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
-  }
   const deps = senderDeps(config, engine, stores, channels, registry, logger);
-  const workers = startDeliveryWorkers(deps, { connection: redis, prefix: stores.prefix, config, logger });
+  const workers = startDeliveryWorkers(deps, {
+    connection: redis,
+    prefix: stores.prefix,
+    shards: stores.queues.shards,
+    config,
+    logger,
+  });
+  // And the higher shards a larger QUEUE_SHARDS used, once Redis answers (it may be away at boot).
+  stores.queues.inUse().then(workers.consume, (error: unknown) => {
+    logger.warn({ err: error }, 'could not find the queue shards in use: consuming the configured ones');
+  });
   const run = createReceiptTimeoutProcessor(deps);
   const sweeper = startReceiptSweeper({ due: stores.receiptDue, run, logger, now: Date.now });
   // Sends a failure left half done (recorded without a job, accepted without a receipt timeout).

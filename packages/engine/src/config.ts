@@ -1,5 +1,5 @@
 import { healthBucketMs, type Settings } from '@sendcode/policy';
-import type { RetryOptions } from '@sendcode/store';
+import { MAX_QUEUE_SHARDS, type RetryOptions } from '@sendcode/store';
 import { z } from 'zod';
 import { loadSettings } from './settings.ts';
 
@@ -10,6 +10,12 @@ const seconds = (fallback: number) => z.coerce.number().positive().default(fallb
  * retry and fail over), read from the same environment variables so the two can never disagree.
  */
 export const engineEnv = z.object({
+  /**
+   * Shards of each channel's delivery queue (hash tags of their own, so on a cluster on several
+   * masters); default 1 on one Redis, 8 on a cluster. Gateways add to these; workers consume these
+   * and any higher shard ever used, so lowering it strands no job. See docs/scaling.md.
+   */
+  QUEUE_SHARDS: z.coerce.number().int().min(1).max(MAX_QUEUE_SHARDS).optional(),
   /** Sends per verification: the first, resends and failovers. */
   MAX_SENDS: z.coerce.number().int().min(1).max(20).default(5),
   RESEND_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),

@@ -393,11 +393,11 @@ describe('the reconciler on a queue no worker takes from', () => {
       clock.now += 30_000;
       await reconcile(job);
       expect(await reconciled()).toBe(0);
-      expect(await queues.queues.sms.getJobCounts('wait')).toEqual({ wait: 1 });
+      expect(await queues.queue('sms').getJobCounts('wait')).toEqual({ wait: 1 });
       expect(Number(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-1`))).toBe(clock.now + 30_000);
 
       // The job is gone (say, removed by hand) while the send is still queued: it is queued again.
-      await queues.queues.sms.obliterate({ force: true });
+      await queues.queue('sms').obliterate({ force: true });
       await reconcile(job);
       expect(await reconciled()).toBe(1);
       expect(await queues.has('sms', job)).toBe(true);
@@ -409,7 +409,7 @@ describe('the reconciler on a queue no worker takes from', () => {
       expect(await redis.zscore(`{${prefix}:rd}:sw`, `${id}-0-2`)).toBeNull();
       expect(await reconciled()).toBe(1);
     } finally {
-      await Promise.all(Object.values(queues.queues).map((queue) => queue.obliterate({ force: true })));
+      await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true })));
       await queues.close();
     }
   });
@@ -440,7 +440,7 @@ describe('a first send whose start never finished (its gateway lost Redis after 
       // A retry of the start now resumes it, rather than finding the destination free.
       expect(await redis.pttl(pending(prefix))).toBeGreaterThan(500_000);
     } finally {
-      await Promise.all(Object.values(deps.queues.queues).map((queue) => queue.obliterate({ force: true })));
+      await Promise.all(deps.queues.all().map((queue) => queue.obliterate({ force: true })));
       await deps.queues.close();
     }
   });

@@ -148,7 +148,7 @@ export function engineFixture(redis: Redis, options: EngineFixtureOptions = {}):
     },
     async close() {
       await Promise.all(workers.splice(0).map((worker) => worker.close()));
-      const queues = Object.values(stores.queues.queues);
+      const queues = stores.queues.all();
       await Promise.all(queues.map((queue) => queue.obliterate({ force: true })));
       await stores.queues.close();
     },

@@ -24,6 +24,8 @@ export interface OpenStoresOptions {
   readonly health: Tuning<ProviderHealthOptions>;
   /** Retries of a delivery job; default `DEFAULT_RETRY`. */
   readonly retry?: RetryOptions;
+  /** Shards of each channel's queue sends go to (`QUEUE_SHARDS`); default 1, or 8 on a cluster. */
+  readonly queueShards?: number | undefined;
   readonly circuit?: Tuning<CircuitBreakerOptions>;
   readonly verifications?: Tuning<VerificationStoreOptions>;
   /** Durable accept (`REDIS_WAIT_REPLICAS`, `REDIS_WAIT_TIMEOUT_MS`); default off. */
@@ -39,7 +41,7 @@ export interface OpenStoresOptions {
  */
 export function openStores(redis: RedisConnection, prefix: string, options: OpenStoresOptions) {
   const shared = { redis, prefix } as const;
-  const queues = createDeliveryQueues(redis, prefix, options.retry);
+  const queues = createDeliveryQueues(redis, prefix, { retry: options.retry, shards: options.queueShards });
   return {
     prefix,
     store: createVerificationStore({ ...shared, ...options.verifications }),

@@ -167,7 +167,7 @@ const failures = (timeline: readonly TimelineEvent[]) =>
 async function nothingQueued(h: Harness, id: string) {
   const unfinished = async () => {
     const states = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'] as const;
-    const jobs = await Promise.all(Object.values(h.queues.queues).map((queue) => queue.getJobs([...states])));
+    const jobs = await Promise.all(h.queues.all().map((queue) => queue.getJobs([...states])));
     return jobs.flat().filter((job) => job.data.verificationId === id);
   };
   expect(await eventually(unfinished, (jobs) => jobs.length === 0, 2_000)).toEqual([]);

@@ -25,7 +25,7 @@ export async function outgoing(
   const rendered = render(channel, messageContext(deps, view.record, opened.code));
   if (!rendered.ok) throw new Error(`${id} does not render: ${rendered.why}`);
   await deps.queues.add(channel, data);
-  const job = await fixture.stores.queues.queues[channel].getJob(deliveryJobId(data));
+  const job = await fixture.stores.queues.queueOf(channel, data).getJob(deliveryJobId(data));
   if (!job) throw new Error(`the job of ${id} is not queued`);
   return { job, record: view.record, plan: opened.plan, channel, to, message: rendered.message };
 }

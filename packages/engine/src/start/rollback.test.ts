@@ -81,7 +81,7 @@ describe('a start that fails half way', () => {
     } finally {
       await restore?.();
     }
-    expect(await deps.queues.queues.email.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect(await deps.queues.queue('email').getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 
   it('a create that timed out and ran later is taken back as well: the retry creates, never resumes a ghost', async () => {

@@ -54,7 +54,7 @@ describe('startVerification', () => {
       if (result.ok) expect(result.record.id).toBe(created[0]?.ok ? created[0].record.id : '');
       else expect(['resend_too_soon', 'being_created']).toContain(result.reason);
     }
-    const jobs = await deps.queues.queues.sms.getJobCounts('waiting', 'delayed', 'active');
+    const jobs = await deps.queues.queue('sms').getJobCounts('waiting', 'delayed', 'active');
     expect(Object.values(jobs).reduce((sum, n) => sum + n, 0)).toBe(1);
   });
 

@@ -72,7 +72,10 @@ export function createDurability(options: DurabilityOptions): Durability {
         verificationKeys(prefix, start.verificationId).record,
         pendingKey(prefix, start.client, start.lookup, start.purpose),
         sendWatchKey(prefix),
-        queues.keyOf(start.channel),
+        // The first job's queue shard: every send of a verification goes to the same one.
+        queues
+          .queueOf(start.channel, { verificationId: start.verificationId, step: 0, send: 1 })
+          .toKey('wait'),
       ]),
     // The sends document shares the record's slot; the watch's entry is a reconciler's hint.
     accepted: (verificationId) => reached([verificationKeys(prefix, verificationId).record]),
