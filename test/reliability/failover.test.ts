@@ -97,8 +97,14 @@ for (const durable of [false, true]) {
       });
     });
     afterAll(async () => {
-      await system?.close();
-    });
+      // Under load, closing after two failovers has twice outlasted the 60 s hook, in one run of
+      // three (not explained yet: issue 18's note). Bounded and said; the cluster's stop below ends
+      // whatever is left of it.
+      const closed = system?.close().then(() => true);
+      const timer = new Promise<false>((resolve) => setTimeout(resolve, 30_000, false).unref());
+      if (!(await Promise.race([closed, timer])))
+        console.warn('failover: the system did not close within 30 s');
+    }, 45_000);
 
     const prefix = () => system.env.SENDCODE_PREFIX as string;
     const queues = () => masterOf((redis) => queueKey(redis, prefix()));
