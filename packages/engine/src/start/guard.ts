@@ -34,7 +34,7 @@ export async function guardStart(
   }
   // The reads are independent: sent together, not each after the last one's answer; the refusals
   // are still weighed in order (a suspended prefix before the spend cap).
-  const [blocks, spent] = await Promise.all([
+  const [blocks, spendWithSend] = await Promise.all([
     Promise.all(
       start.prefixes.map((prefix) => deps.prefixGuard.blockedUntil(prefix, start.client, start.nowMs)),
     ),
@@ -42,7 +42,11 @@ export async function guardStart(
   ]);
   const block = blocks.find((found) => found !== undefined);
   if (block) return { kind: 'blocked', block: 'prefix_suspended', detail: { ...block } };
-  if (spent !== undefined && policy.dailySpendCap !== null && spent > policy.dailySpendCap * 1_000_000) {
+  if (
+    spendWithSend !== undefined &&
+    policy.dailySpendCap !== null &&
+    spendWithSend > policy.dailySpendCap * 1_000_000
+  ) {
     return { kind: 'limited', scope: 'spend', retryAfterMs: msUntilNextUtcDay(start.nowMs) };
   }
   return undefined;
