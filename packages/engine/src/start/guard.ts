@@ -32,21 +32,40 @@ export async function guardStart(
       };
     }
   }
-  for (const prefix of start.prefixes) {
-    const block = await deps.prefixGuard.blockedUntil(prefix, start.client, start.nowMs);
-    if (block) return { kind: 'blocked', block: 'prefix_suspended', detail: { ...block } };
-  }
-  const first = start.plan[0];
-  const firstPhone = start.phones[0];
-  if (first && firstPhone && first.channel !== 'email' && policy.dailySpendCap !== null) {
-    const settings = deps.config.settings;
-    const cost = sendCost(settings, firstPhone.phone.country, first.channel) * 1_000_000;
-    const spent = await deps.spend.spent(start.client, spendDay(start.nowMs));
-    if (spent + cost > policy.dailySpendCap * 1_000_000) {
-      return { kind: 'limited', scope: 'spend', retryAfterMs: msUntilNextUtcDay(start.nowMs) };
-    }
+  // The reads are independent: sent together, not each after the last one's answer; the refusals
+  // are still weighed in order (a suspended prefix before the spend cap).
+  const [blocks, spendWithSend] = await Promise.all([
+    Promise.all(
+      start.prefixes.map((prefix) => deps.prefixGuard.blockedUntil(prefix, start.client, start.nowMs)),
+    ),
+    spendToCheck(deps, policy, start),
+  ]);
+  const block = blocks.find((found) => found !== undefined);
+  if (block) return { kind: 'blocked', block: 'prefix_suspended', detail: { ...block } };
+  if (
+    spendWithSend !== undefined &&
+    policy.dailySpendCap !== null &&
+    spendWithSend > policy.dailySpendCap * 1_000_000
+  ) {
+    return { kind: 'limited', scope: 'spend', retryAfterMs: msUntilNextUtcDay(start.nowMs) };
   }
   return undefined;
+}
+
+/**
+ * The client's spend today plus the first send's cost (micro-USD), when the daily cap applies to
+ * this start: a phone first step and a cap set. Undefined otherwise.
+ */
+async function spendToCheck(
+  deps: StartDeps,
+  policy: ClientSettings,
+  start: PlannedStart,
+): Promise<number | undefined> {
+  const first = start.plan[0];
+  const firstPhone = start.phones[0];
+  if (!first || !firstPhone || first.channel === 'email' || policy.dailySpendCap === null) return undefined;
+  const cost = sendCost(deps.config.settings, firstPhone.phone.country, first.channel) * 1_000_000;
+  return (await deps.spend.spent(start.client, spendDay(start.nowMs))) + cost;
 }
 
 function msUntilNextUtcDay(now: number): number {
