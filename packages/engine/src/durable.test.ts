@@ -33,7 +33,9 @@ beforeAll(async () => {
   servers = await startReplicatedRedis();
   redis = new Redis(servers.master.url);
   fixture = engineFixture(redis, {
-    durable: { replicas: 1, timeoutMs: 200 },
+    // Room for a replica on a loaded machine to acknowledge (200 ms was short of it once in CI); a
+    // stopped replica costs the whole wait, a few times in this suite.
+    durable: { replicas: 1, timeoutMs: 2_000 },
     channels: { email: [email], sms: [], voice: [] },
     config: { resendCooldownMs: 0 },
   });
