@@ -16,6 +16,8 @@ beforeAll(async () => {
   servers = await startReplicatedRedis();
   system = await startFaultSystem(servers.master.url, {
     REDIS_WAIT_REPLICAS: '1',
+    // Below the 2 s command timeout, and room for a replica on a loaded machine to acknowledge.
+    REDIS_WAIT_TIMEOUT_MS: '1500',
     RESEND_COOLDOWN_SECONDS: '0',
   });
 });
