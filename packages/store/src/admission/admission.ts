@@ -1,9 +1,13 @@
 import type { LimitScope } from '@sendcode/policy';
-import { hashTag, keySegment, nonEmpty, positiveInteger, timestamp } from '../core/args.ts';
+import { nonEmpty, positiveInteger, timestamp } from '../core/args.ts';
 import type { RedisConnection } from '../core/connection.ts';
 import { malformed } from '../core/errors.ts';
 import { DEFAULT_PREFIX } from '../core/keys.ts';
 import { loadScripts, scriptRunner } from '../core/scripts.ts';
+
+import { chargeMarkKey, pendingKey, rateLimitKey } from './keys.ts';
+
+export { chargeMarkKey, pendingKey, rateLimitKey };
 
 const SCRIPTS = loadScripts(import.meta.url, ['admit', 'admitRefund', 'chargeSend', 'pendingConfirm']);
 
@@ -141,28 +145,6 @@ export interface AdmissionOptions {
   readonly redis: RedisConnection;
   /** Key prefix; default `sc`. */
   readonly prefix?: string;
-}
-
-/**
- * Sliding-window counter of one rule: `${prefix}:rc:{${client}}:${scope}:${windowMs}:${key}`, a string
- * "bucket:current:previous". (The limits were logs before, ZSETs under `:rl:`: a new name, so an old log
- * is never read as a counter; the logs expire by their TTL, at most one window after the upgrade.)
- */
-export function rateLimitKey(prefix: string, client: string, rule: LimitRule): string {
-  const scope = keySegment('rule.scope', rule.scope);
-  const windowMs = positiveInteger('rule.windowMs', rule.windowMs);
-  return `${prefix}:rc:{${hashTag('client', client)}}:${scope}:${windowMs}:${nonEmpty('rule.key', rule.key)}`;
-}
-
-/** Mark of one charged send: `${prefix}:charged:{${client}}:${token}`, a string kept for the charge's TTL. */
-export function chargeMarkKey(prefix: string, client: string, token: string): string {
-  return `${prefix}:charged:{${hashTag('client', client)}}:${nonEmpty('token', token)}`;
-}
-
-/** Pending index entry: `${prefix}:pending:{${client}}:${lookupHash}:${purpose}`, a string (verification id). */
-export function pendingKey(prefix: string, client: string, lookupHash: string, purpose: string): string {
-  const hash = keySegment('lookupHash', lookupHash);
-  return `${prefix}:pending:{${hashTag('client', client)}}:${hash}:${nonEmpty('purpose', purpose)}`;
 }
 
 /**
