@@ -37,3 +37,19 @@ export function parseTransitionReply(reply: unknown): TransitionOutcome {
   if (!isStatus(status)) throw malformed('finish');
   return { found: true, status, transitioned: flag(transitioned, 'finish') };
 }
+
+/** `{ HGETALL's flat field/value array, the sends document or false }`, as a hash and the document or null. */
+export function parseDeliveryReply(reply: unknown): [Record<string, string>, string | null] {
+  if (!Array.isArray(reply) || reply.length !== 2) throw malformed('forDelivery');
+  const [flat, doc]: unknown[] = reply;
+  if (!Array.isArray(flat) || flat.length % 2 !== 0 || (doc !== null && typeof doc !== 'string')) {
+    throw malformed('forDelivery');
+  }
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const [field, value]: unknown[] = [flat[i], flat[i + 1]];
+    if (typeof field !== 'string' || typeof value !== 'string') throw malformed('forDelivery');
+    hash[field] = value;
+  }
+  return [hash, doc];
+}

@@ -18,9 +18,9 @@ import { type SendStore, sendMethods } from '../sends/sends.ts';
 import { decodeSends } from '../sends/sends-doc.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
-import { parseCheckReply, parseTransitionReply } from './replies.ts';
+import { parseCheckReply, parseDeliveryReply, parseTransitionReply } from './replies.ts';
 
-const SCRIPTS = loadScripts(import.meta.url, ['create', 'check', 'finish', 'append']);
+const SCRIPTS = loadScripts(import.meta.url, ['create', 'check', 'finish', 'append', 'forDelivery']);
 
 /**
  * Verification state in Redis: the record, its sends, its timeline and every status change. It is the only code
@@ -51,7 +51,7 @@ export interface VerificationStore extends SendStore {
   get(id: string, nowMs: number): Promise<VerificationRecord | null>;
   /**
    * What a delivery job needs — the record (as `get` reads it), one send and the sealed plan — in one
-   * round trip (two commands sent together); null when there is no record.
+   * command (`forDelivery.lua`); null when there is no record.
    */
   forDelivery(id: string, send: number, nowMs: number): Promise<DeliveryView | null>;
   /** Atomic compare-and-count of a code's HMAC; see `check.lua`. */
@@ -141,8 +141,8 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       const now = timestamp(nowMs);
       const keys = keysOf(id);
       const index = positiveInteger('send', send) - 1;
-      const [hash, doc] = await Promise.all([redis.hgetall(keys.record), redis.get(keys.sends)]);
-      const record = readRecord(id, hash, now);
+      const [fields, doc] = parseDeliveryReply(await run('forDelivery', [keys.record, keys.sends], []));
+      const record = readRecord(id, fields, now);
       if (!record) return null;
       const { plan, sends } = decodeSends(doc);
       return { record, send: sends[index] ?? null, sealedPlan: plan };
