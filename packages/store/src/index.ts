@@ -114,7 +114,7 @@ export {
   type SendWatchOptions,
   sendWatchKey,
 } from './send-watch/send-watch.ts';
-export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends/sends.ts';
+export type { AcceptedEvent, AdvanceInput, ReceiptClaim, ReceiptInput, SendStore } from './sends/sends.ts';
 export {
   createSpendLedger,
   type SpendLedger,

@@ -236,9 +236,13 @@ export type ReceiptOutcome =
       /** The send after the receipt. */
       readonly send: SendRecord;
     }
-  /** The send already had its outcome (delivered, undelivered, failed), or is still queued: nothing written. */
+  /** The send already had its outcome (delivered, undelivered, failed): only the claim is written. */
   | { readonly result: 'duplicate' }
-  /** No such verification or send. */
+  /** The send is still queued (the provider reported before the worker recorded it): nothing written. */
+  | { readonly result: 'queued' }
+  /** The request's claim was taken before: nothing written. */
+  | { readonly result: 'replayed' }
+  /** No such verification or send: only the claim is written (when the verification exists). */
   | { readonly result: 'unknown' }
-  /** The receipt's provider message id is not the send's: nothing written. */
+  /** The receipt's provider message id is not the send's: only the claim is written. */
   | { readonly result: 'mismatch' };

@@ -248,12 +248,14 @@ describe('recordReceipt', () => {
     expect((await store.getSend(v.id, 1))?.status).toBe('accepted');
   });
 
-  it('treats a receipt for a send still queued as a duplicate', async () => {
+  it('answers queued for a send the worker has not recorded as accepted yet, writing nothing', async () => {
     const v = newVerification();
     await store.create(v, T0);
     expect(await store.recordReceipt(v.id, 1, { status: 'delivered', nowMs: T0 + 1 })).toEqual({
-      result: 'duplicate',
+      result: 'queued',
     });
+    expect((await store.getSend(v.id, 1))?.status).toBe('queued');
+    expect(await store.timeline(v.id)).toHaveLength(1);
   });
 
   it('answers unknown for a missing verification or send', async () => {
@@ -295,32 +297,6 @@ describe('recordReceipt', () => {
     const v = await acceptedVerification();
     const bad = { status: 'delivered', nowMs: T0 + 30, detail: { n: Number.POSITIVE_INFINITY } } as const;
     await expect(store.recordReceipt(v.id, 1, bad)).rejects.toMatchObject({ code: 'invalid_argument' });
-  });
-});
-
-describe('claimReceipt', () => {
-  it('claims a signed request once per scope until given back, and never for a verification that is gone', async () => {
-    const v = await acceptedVerification();
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('replayed');
-    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('claimed');
-    await store.releaseReceipt(v.id, 'twilio', 'sig-1');
-    await store.releaseReceipt(v.id, 'twilio', 'never-claimed');
-    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('replayed');
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
-    // The claims live in the sends document and are not sends.
-    expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
-    expect(await store.claimReceipt('ver_gone', 'twilio', 'sig-1')).toBe('gone');
-    await store.releaseReceipt('ver_gone', 'twilio', 'sig-1');
-    expect(await redis.exists(verificationKeys(prefix, 'ver_gone').sends)).toBe(0);
-  });
-
-  it('gives exactly one of concurrent claims', async () => {
-    const v = await acceptedVerification();
-    const claims = await Promise.all(
-      Array.from({ length: 10 }, () => store.claimReceipt(v.id, 'twilio', 'sig-2')),
-    );
-    expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
   });
 });
 
