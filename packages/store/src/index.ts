@@ -130,6 +130,7 @@ export {
   supportIndexKey,
 } from './support-index/support-index.ts';
 export {
+  type CodeToCheck,
   createVerificationStore,
   type VerificationStore,
   type VerificationStoreOptions,

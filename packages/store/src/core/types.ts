@@ -183,9 +183,8 @@ export type CheckOutcome =
       readonly remainingAttempts: number;
       /** True when this check moved the verification to a final status (for metrics). */
       readonly transitioned: boolean;
-      /** Channel of the step last sent, for metrics. */
-      readonly channel: ChannelName;
-      readonly createdAt: number;
+      /** The record as it was before this check, read as `get` reads it. */
+      readonly record: VerificationRecord;
     };
 
 /** Result of cancel / markFailed: the status after the call, and whether this call changed it. */

@@ -2,7 +2,7 @@ import { limitRedisMemory, type RedisServer, startRedisServer, uniquePrefix } fr
 import { Redis as IORedis, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
-import { newVerification, openStore, RIGHT, T0 } from '../core/test-support.ts';
+import { newVerification, openStore, RIGHT, T0, typed } from '../core/test-support.ts';
 import { createVerificationStore, type VerificationStore } from '../verification/verification-store.ts';
 import type { AcceptedEvent } from './sends.ts';
 
@@ -71,7 +71,7 @@ describe('sends', () => {
 
   it('keeps the sends for the retention once final', async () => {
     const v = await acceptedVerification();
-    await store.check(v.id, RIGHT, T0 + 20);
+    await store.check(v.id, typed(RIGHT), T0 + 20);
     const ttl = await redis.ttl(verificationKeys(prefix, v.id).sends);
     expect(ttl).toBeGreaterThan(RETENTION - 5);
     expect(ttl).toBeLessThanOrEqual(RETENTION);
@@ -281,7 +281,7 @@ describe('recordReceipt', () => {
     });
 
     const approved = await acceptedVerification();
-    await store.check(approved.id, RIGHT, T0 + 20);
+    await store.check(approved.id, typed(RIGHT), T0 + 20);
     expect(await store.recordReceipt(approved.id, 1, { status: 'delivered', nowMs: T0 + 30 })).toMatchObject({
       result: 'recorded',
       current: false,

@@ -54,8 +54,11 @@ export interface VerificationStore extends SendStore {
    * command (`forDelivery.lua`); null when there is no record.
    */
   forDelivery(id: string, send: number, nowMs: number): Promise<DeliveryView | null>;
-  /** Atomic compare-and-count of a code's HMAC; see `check.lua`. */
-  check(id: string, codeHash: string, nowMs: number): Promise<CheckOutcome>;
+  /**
+   * Atomic compare-and-count of a code's HMAC, for one API client (another's verification is not
+   * found, and nothing of it is counted); see `check.lua`. Throws `invalid_argument` without a hash.
+   */
+  check(id: string, code: CodeToCheck, nowMs: number): Promise<CheckOutcome>;
   /** Pending → canceled. Final records are left alone; an expired pending one becomes 'expired'. */
   cancel(id: string, nowMs: number): Promise<TransitionOutcome>;
   /**
@@ -76,6 +79,17 @@ export interface VerificationStore extends SendStore {
   discard(id: string): Promise<void>;
   /** The timeline, oldest first; empty when there is none. Throws `malformed_event` on a bad entry. */
   timeline(id: string): Promise<TimelineEvent[]>;
+}
+
+/** Who checks a code, and the code. */
+export interface CodeToCheck {
+  /** The API client checking. */
+  readonly client: string;
+  /**
+   * The HMAC of the code typed under each key that may have made the stored one, the current key's
+   * first: the record's `keyId` picks its key's, else the first is compared.
+   */
+  readonly hashes: readonly { readonly keyId: string; readonly hash: string }[];
 }
 
 /** Options of `createVerificationStore`. */
@@ -148,14 +162,12 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       return { record, send: sends[index] ?? null, sealedPlan: plan };
     },
 
-    async check(id, codeHash, nowMs) {
-      const reply = await run('check', allKeys(id), [
-        codeHash,
-        timestamp(nowMs),
-        retention,
-        timelineRetention,
-      ]);
-      return parseCheckReply(reply);
+    async check(id, code, nowMs) {
+      const now = timestamp(nowMs);
+      if (code.hashes.length === 0) throw new StoreError('invalid_argument', 'a code hash is required');
+      const hashes = code.hashes.flatMap(({ keyId, hash }) => [keyId, hash]);
+      const args = [now, retention, timelineRetention, code.client, ...hashes];
+      return parseCheckReply(await run('check', allKeys(id), args), (hash) => readRecord(id, hash, now));
     },
 
     async cancel(id, nowMs) {
