@@ -1,4 +1,5 @@
 import type { ChannelName, ProviderName } from '@sendcode/policy';
+import type { ReceiptClaim } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { failover } from './failover.ts';
 import { countOutcome } from './outcomes.ts';
@@ -18,16 +19,19 @@ export interface Receipt {
    * doing, not the provider's, so it does not count against the provider's delivery health.
    */
   readonly unanswered?: boolean;
+  /** The signed request that carried it: a receipt is applied once per request ('replayed' after). */
+  readonly claim: ReceiptClaim;
 }
 
-export type ReceiptResult = 'recorded' | 'failed_over' | 'duplicate' | 'unknown';
+export type ReceiptResult = 'recorded' | 'failed_over' | 'duplicate' | 'unknown' | 'replayed';
 
 const EARLY_RECEIPT_WAITS = 20;
 const EARLY_RECEIPT_PAUSE_MS = 50;
 
 /**
- * Applies a receipt. Only the first final receipt of an accepted send counts; duplicates and late
- * receipts change nothing. An `undelivered` receipt for the verification's current send moves the
+ * Applies a receipt and claims the request that carried it, in one step (`recordReceipt`): a request
+ * seen before is 'replayed' and changes nothing. Only the first final receipt of an accepted send
+ * counts; duplicates and late receipts change nothing. An `undelivered` receipt for the verification's current send moves the
  * plan on at once; one for a superseded send is recorded and nothing more, so a failover never
  * happens twice and a late `delivered` after a failover resurrects nothing.
  */
@@ -39,16 +43,18 @@ export async function applyReceipt(deps: EngineDeps, receipt: Receipt): Promise<
       nowMs: now,
       providerMessageId: receipt.providerMessageId,
       detail: { ...receipt.detail },
+      claim: receipt.claim,
     });
   let outcome = await record();
   // A fast provider can report before the worker has recorded the acceptance (the send is still
-  // `queued`): give the worker a moment rather than drop the receipt.
-  for (let wait = 0; outcome.result === 'duplicate' && wait < EARLY_RECEIPT_WAITS; wait++) {
-    if ((await deps.store.getSend(receipt.verificationId, receipt.send))?.status !== 'queued') break;
+  // `queued`, nothing written, nothing claimed): give the worker a moment rather than drop the
+  // receipt. One that is still early after that is dropped unclaimed, so a retry of it may yet count.
+  for (let wait = 0; outcome.result === 'queued' && wait < EARLY_RECEIPT_WAITS; wait++) {
     await new Promise((resolve) => setTimeout(resolve, EARLY_RECEIPT_PAUSE_MS));
     outcome = await record();
   }
-  if (outcome.result === 'duplicate') return 'duplicate';
+  if (outcome.result === 'replayed') return 'replayed';
+  if (outcome.result === 'duplicate' || outcome.result === 'queued') return 'duplicate';
   if (outcome.result !== 'recorded') return 'unknown';
 
   const seconds = (now - outcome.send.queuedAt) / 1000;

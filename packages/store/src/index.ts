@@ -114,7 +114,7 @@ export {
   type SendWatchOptions,
   sendWatchKey,
 } from './send-watch/send-watch.ts';
-export type { AcceptedEvent, AdvanceInput, ReceiptInput, SendStore } from './sends/sends.ts';
+export type { AcceptedEvent, AdvanceInput, ReceiptClaim, ReceiptInput, SendStore } from './sends/sends.ts';
 export {
   createSpendLedger,
   type SpendLedger,
@@ -130,6 +130,7 @@ export {
   supportIndexKey,
 } from './support-index/support-index.ts';
 export {
+  type CodeToCheck,
   createVerificationStore,
   type VerificationStore,
   type VerificationStoreOptions,

@@ -73,7 +73,7 @@ export function checkByDestination(deps: GatewayDeps): RequestHandler {
     const body = parseBody(checkByDestinationBody, req);
     const client = res.locals.client as ApiClient;
     const record = await findByDestination(deps, client, body.to, body.purpose ?? 'sign_in');
-    const answer = await checkVerification(deps, record, body.code);
+    const answer = await checkVerification(deps, record.id, client, body.code);
     // Counted against that verification's attempts, but answered as if nothing were there.
     if (refusedAfterApproval(answer.outcome)) throw nothingForDestination();
     res.json(presentCheck(answer));

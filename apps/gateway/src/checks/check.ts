@@ -7,7 +7,7 @@ import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { CheckResult } from '../metrics.ts';
 import { parseBody } from '../validate.ts';
-import { ownVerification } from '../verifications/read-cancel.ts';
+import { noSuchVerification, pathVerificationId } from '../verifications/read-cancel.ts';
 
 const FORMAT_MESSAGES = {
   empty: 'The code is empty.',
@@ -19,13 +19,14 @@ const FORMAT_MESSAGES = {
  * `POST /v1/verifications/{id}/checks`. The input is normalised first (full-width digits, spaces,
  * hyphens); input that is not a code at all is a 400 and does not cost the user an attempt. The
  * compare-and-count itself is one atomic script in the store, which counts a wrong code whatever the
- * status. A refused check of an approved verification is a 409 `verification_not_pending`.
+ * status, and finds only the caller's own verifications. A refused check of an approved verification
+ * is a 409 `verification_not_pending`.
  */
 export function checkCode(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
     const body = parseBody(checkBody, req);
-    const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
-    const answer = await checkVerification(deps, record, body.code);
+    const id = pathVerificationId(req.params.id);
+    const answer = await checkVerification(deps, id, res.locals.client as ApiClient, body.code);
     if (refusedAfterApproval(answer.outcome)) throw verificationOver(answer.outcome.remainingAttempts);
     res.json(presentCheck(answer));
   };
@@ -47,30 +48,35 @@ function verificationOver(remainingAttempts: number): ApiError {
   });
 }
 
-/** What one check did: the store's outcome for `record`. */
+/** What one check did: the store's outcome, and the record as it was before the check. */
 export interface CheckAnswer {
   readonly record: VerificationRecord;
   readonly outcome: Extract<CheckOutcome, { found: true }>;
 }
 
 /**
- * Checks `code` against a verification the caller already owns: normalise, compare-and-count,
- * metrics and the fraud guard's conversion tracking. Shared by every check route (native by id and
- * by destination, Twilio Verify's VerificationCheck).
+ * Checks `code` against verification `id` of `client`: normalise, compare-and-count, metrics and
+ * the fraud guard's conversion tracking. Another client's verification is not found, exactly like a
+ * missing one, and nothing of it is counted. Shared by every check route (native by id and by
+ * destination, Twilio Verify's VerificationCheck).
  */
 export async function checkVerification(
   deps: GatewayDeps,
-  record: VerificationRecord,
+  id: string,
+  client: ApiClient,
   code: string,
 ): Promise<CheckAnswer> {
   const input = normalizeCodeInput(code);
   if (!input.ok) throw new ApiError('invalid_code_format', FORMAT_MESSAGES[input.reason], { field: 'code' });
 
   const now = deps.now();
-  // The key that made the stored hash: the current one, or a previous one during a rotation.
-  const key = (record.keyId ? deps.ring.byId(record.keyId) : undefined) ?? deps.ring.current;
-  const outcome = await deps.store.check(record.id, hashCode(key.codeHmac, record.id, input.code), now);
-  if (!outcome.found) throw new ApiError('not_found');
+  // The store compares the hash under the key that made the stored one: the current key, or a
+  // previous one during a rotation. The record names it, so every key's goes along.
+  const keys = [deps.ring.current, ...deps.ring.previous];
+  const hashes = keys.map((key) => ({ keyId: key.id, hash: hashCode(key.codeHmac, id, input.code) }));
+  const outcome = await deps.store.check(id, { client: client.name, hashes }, now);
+  if (!outcome.found) throw noSuchVerification();
+  const { record } = outcome;
   count(deps, outcome, now);
   if (outcome.transitioned && outcome.status === 'approved' && record.numberPrefix) {
     // The fraud guard's conversion tracking: a confirmed code means real people behind this client's
@@ -95,7 +101,9 @@ function count(deps: GatewayDeps, outcome: Extract<CheckOutcome, { found: true }
   deps.metrics.checked(checkResult(outcome));
   if (!outcome.transitioned || outcome.status === 'pending') return;
   deps.engine.metrics.completed(outcome.status);
-  if (outcome.status === 'approved') deps.metrics.verified(outcome.channel, (now - outcome.createdAt) / 1000);
+  if (outcome.status === 'approved') {
+    deps.metrics.verified(outcome.record.channel, (now - outcome.record.createdAt) / 1000);
+  }
 }
 
 /**

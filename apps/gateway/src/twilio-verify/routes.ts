@@ -3,7 +3,7 @@ import type { ApiClient } from '../auth.ts';
 import { findByDestination, nothingForDestination } from '../checks/by-destination.ts';
 import { type CheckAnswer, checkVerification, refusedAfterApproval } from '../checks/check.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { cancelRecord, ownVerification } from '../verifications/read-cancel.ts';
+import { cancelRecord, ownVerification, pathVerificationId } from '../verifications/read-cancel.ts';
 import { startVerification } from '../verifications/start.ts';
 import { requireBasicVerify, type TwilioCaller } from './auth.ts';
 import { invalidParameter, maxCheckAttempts, notFound, twilioErrorHandler } from './errors.ts';
@@ -51,14 +51,14 @@ export function twilioVerify(deps: GatewayDeps): Router {
   router.post(`${base}/VerificationCheck`, async (req, res) => {
     const ctx = context(deps, req, res);
     const form = parseForm(checkForm, req.body);
-    const record =
+    const id =
       form.VerificationSid !== undefined
-        ? await ownVerification(deps, fromTwilioSid(form.VerificationSid), client(res))
+        ? pathVerificationId(fromTwilioSid(form.VerificationSid))
         : form.To !== undefined
-          ? await findByDestination(deps, client(res), form.To, 'sign_in')
+          ? (await findByDestination(deps, client(res), form.To, 'sign_in')).id
           : undefined;
-    if (!record) throw invalidParameter('To', 'To or VerificationSid is required');
-    const { outcome } = await checkVerification(deps, record, form.Code);
+    if (!id) throw invalidParameter('To', 'To or VerificationSid is required');
+    const { record, outcome } = await checkVerification(deps, id, client(res), form.Code);
     if (outcome.status === 'locked' && !outcome.transitioned) throw maxCheckAttempts();
     if (isOver(outcome)) {
       // Twilio forgets a verification once it is over, so a check of it is a 20404; we keep approved

@@ -5,16 +5,25 @@ import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { presentVerification } from './present.ts';
 
+/** The answer for a verification that is not there: also what another client's is answered. */
+export function noSuchVerification(): ApiError {
+  return new ApiError('not_found', 'No such verification (it may have expired and been deleted).');
+}
+
+/** The verification id named in the path; one that cannot be an id is not found. */
+export function pathVerificationId(rawId: unknown): string {
+  const id = verificationId.safeParse(rawId);
+  if (!id.success) throw noSuchVerification();
+  return id.data;
+}
+
 /**
  * Loads the verification named in the path for the calling client. Another client's verification is
  * answered exactly like a missing one, so ids cannot be probed across clients.
  */
 export async function ownVerification(deps: GatewayDeps, rawId: unknown, client: ApiClient) {
-  const id = verificationId.safeParse(rawId);
-  const record = id.success ? await deps.store.get(id.data, deps.now()) : null;
-  if (!record || record.client !== client.name) {
-    throw new ApiError('not_found', 'No such verification (it may have expired and been deleted).');
-  }
+  const record = await deps.store.get(pathVerificationId(rawId), deps.now());
+  if (!record || record.client !== client.name) throw noSuchVerification();
   return record;
 }
 

@@ -1,5 +1,5 @@
 import type { ReceiptRead, ReceiptRefusal } from '@sendcode/channels/receipts';
-import { applyReceipt, parseSendReference } from '@sendcode/engine';
+import { applyReceipt, parseSendReference, type ReceiptResult } from '@sendcode/engine';
 import type { Response } from 'express';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -12,9 +12,10 @@ const REFUSALS: Record<ReceiptRefusal, () => ApiError> = {
 
 /**
  * Common tail of every receipt webhook, given what the provider's webhook read from the request:
- * refuse a request it could not authenticate, refuse a replay, apply the receipt, answer 200 so the provider
- * stops retrying. The request is claimed in the verification it names (`claimReceipt`), once; if
- * applying fails the claim is given back, so the provider's own retry can succeed. Requests that can
+ * refuse a request it could not authenticate, apply the receipt, refuse a replay, answer 200 so the
+ * provider stops retrying. The request is claimed in the verification it names in the same step that
+ * records the receipt (`applyReceipt`), once; if anything after fails the claim is given back, so the
+ * provider's own retry is answered as a duplicate rather than refused as a replay. Requests that can
  * change nothing are answered at once without a claim, since replaying them can do no harm: a
  * progress status (queued, sent, ringing...), a reference that names no send, a verification that is
  * gone.
@@ -27,18 +28,16 @@ export async function receive(deps: GatewayDeps, webhook: ReceiptRead, res: Resp
     res.json({ received: true });
   };
   if (!webhook.receipt || !ref) return ignored();
-  const { store } = deps.engine;
-  const claim = await store.claimReceipt(ref.verificationId, webhook.scope, webhook.nonce);
-  if (claim === 'replayed') {
-    throw new ApiError('webhook_replayed', 'This signed request was already received.');
-  }
-  if (claim === 'gone') return ignored();
+  const claim = { scope: webhook.scope, nonce: webhook.nonce };
+  let result: ReceiptResult;
   try {
-    const result = await applyReceipt(deps.engine, { ...webhook.receipt, ...ref });
-    deps.logger.debug({ scope: webhook.scope, result }, 'receipt');
-    res.json({ received: true });
+    result = await applyReceipt(deps.engine, { ...webhook.receipt, ...ref, claim });
   } catch (error) {
-    await store.releaseReceipt(ref.verificationId, webhook.scope, webhook.nonce);
+    await deps.engine.store.releaseReceipt(ref.verificationId, claim);
     throw error;
   }
+  if (result === 'replayed')
+    throw new ApiError('webhook_replayed', 'This signed request was already received.');
+  deps.logger.debug({ scope: webhook.scope, result }, 'receipt');
+  res.json({ received: true });
 }

@@ -1,5 +1,6 @@
 import { testRedis, uniquePrefix } from '@sendcode/testing';
 import {
+  type CodeToCheck,
   createVerificationStore,
   type VerificationStoreOptions,
 } from '../verification/verification-store.ts';
@@ -49,6 +50,11 @@ export function newVerification(overrides: Partial<NewVerification> = {}): NewVe
 /** The right hash for `newVerification()` and a wrong one of the same length. */
 export const RIGHT = 'a'.repeat(64);
 export const WRONG = `${'a'.repeat(63)}b`;
+
+/** A check by `newVerification()`'s client of a code whose HMAC is `hash` (under the one key there is). */
+export function typed(hash: string, client = 'test-client'): CodeToCheck {
+  return { client, hashes: [{ keyId: 'k1', hash }] };
+}
 
 /** A store on the run's Redis under a prefix of its own; the caller quits `redis` in afterAll. */
 export function openStore(label: string, options: Omit<VerificationStoreOptions, 'redis' | 'prefix'> = {}) {

@@ -183,9 +183,8 @@ export type CheckOutcome =
       readonly remainingAttempts: number;
       /** True when this check moved the verification to a final status (for metrics). */
       readonly transitioned: boolean;
-      /** Channel of the step last sent, for metrics. */
-      readonly channel: ChannelName;
-      readonly createdAt: number;
+      /** The record as it was before this check, read as `get` reads it. */
+      readonly record: VerificationRecord;
     };
 
 /** Result of cancel / markFailed: the status after the call, and whether this call changed it. */
@@ -236,9 +235,13 @@ export type ReceiptOutcome =
       /** The send after the receipt. */
       readonly send: SendRecord;
     }
-  /** The send already had its outcome (delivered, undelivered, failed), or is still queued: nothing written. */
+  /** The send already had its outcome (delivered, undelivered, failed): only the claim is written. */
   | { readonly result: 'duplicate' }
-  /** No such verification or send. */
+  /** The send is still queued (the provider reported before the worker recorded it): nothing written. */
+  | { readonly result: 'queued' }
+  /** The request's claim was taken before: nothing written. */
+  | { readonly result: 'replayed' }
+  /** No such verification or send: only the claim is written (when the verification exists). */
   | { readonly result: 'unknown' }
-  /** The receipt's provider message id is not the send's: nothing written. */
+  /** The receipt's provider message id is not the send's: only the claim is written. */
   | { readonly result: 'mismatch' };

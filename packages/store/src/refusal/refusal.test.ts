@@ -2,7 +2,7 @@ import { uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
-import { newVerification, openStore, RIGHT, slotPart, T0 } from '../core/test-support.ts';
+import { newVerification, openStore, RIGHT, slotPart, T0, typed } from '../core/test-support.ts';
 import type { RefusalOutcome, RefusedStart } from '../core/types.ts';
 import { createVerificationStore, type VerificationStore } from '../verification/verification-store.ts';
 import { REFUSAL_WINDOW_MS, refusalQuotaKey } from './refusal.ts';
@@ -180,14 +180,13 @@ describe('recordRefusal', () => {
   it('answers a check invalid and failed, counting nothing', async () => {
     const { id } = stored(await store.recordRefusal(refusal()));
     for (const hash of [RIGHT, '']) {
-      expect(await store.check(id, hash, T0 + 1)).toEqual({
+      expect(await store.check(id, typed(hash, 'acme'), T0 + 1)).toMatchObject({
         found: true,
         valid: false,
         status: 'failed',
         remainingAttempts: 0,
         transitioned: false,
-        channel: 'sms',
-        createdAt: T0,
+        record: { channel: 'sms', createdAt: T0, status: 'failed' },
       });
     }
     expect((await store.get(id, T0 + 2))?.attempts).toBe(0);
@@ -256,7 +255,7 @@ describe('keyId', () => {
     const v = newVerification({ keyId: 'k-2025-01' });
     await store.create(v, T0);
     expect((await store.get(v.id, T0))?.keyId).toBe('k-2025-01');
-    await store.check(v.id, RIGHT, T0 + 1);
+    await store.check(v.id, typed(RIGHT), T0 + 1);
     expect(await store.get(v.id, T0 + 2)).toMatchObject({ status: 'approved', keyId: 'k-2025-01' });
   });
 

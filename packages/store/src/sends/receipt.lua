@@ -6,6 +6,13 @@
   `current` tells the caller whether to act on the receipt (an undelivered one means fail over): the
   send is the verification's latest and the verification is still pending and unexpired.
 
+  Replay protection for the signed webhook request that carried the receipt, in the same step: its
+  claim (a hash of the provider's nonce) is kept in the sends document, so it lives exactly as long as
+  the sends it protects and costs no key of its own. A request whose claim is there already is
+  'replayed'. Every other answer that reads the send takes the claim, in the same write as the
+  receipt when there is one, except 'queued': that receipt came before the worker recorded the
+  acceptance, nothing is written, and the caller may try the same request again.
+
   Cluster: the keys of one verification all carry its id as hash tag (`{id}`), so they share a slot.
 
   Input:
@@ -19,16 +26,19 @@
     ARGV[4] provider message id from the receipt, or ''
     ARGV[5] JSON object of event detail, or ''
     ARGV[6] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
+    ARGV[7] the request's claim, or '' for none
 
   Output:
     { 'recorded', current (0|1), the send after, as its JSON array (lua-includes/sends) }
-    { 'unknown' }    no such verification or send
-    { 'mismatch' }   the message id is not the send's, nothing written
-    { 'duplicate' }  the send is not accepted (already has an outcome, or is still queued), nothing written
+    { 'unknown' }    no such verification or send (the claim is taken when the verification exists)
+    { 'mismatch' }   the message id is not the send's; only the claim is written
+    { 'duplicate' }  the send already has an outcome; only the claim is written
+    { 'queued' }     the send is not accepted yet, nothing written
+    { 'replayed' }   the claim was taken before, nothing written
 ]]
 local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
-local sendField, outcome, now, messageId, detailJson, timelineRetention =
-  ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local sendField, outcome, now, messageId, detailJson, timelineRetention, claim =
+  ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 
 --- @include "../lua-includes/rows"
 --- @include "../lua-includes/pushEvent"
@@ -39,20 +49,47 @@ if not fields[1] then
   return { 'unknown' }
 end
 local doc = loadSends(sendsKey)
-local send = doc and getSend(doc, tonumber(sendField))
-if not send then
+if not doc then
   return { 'unknown' }
 end
+if claim ~= '' then
+  doc.claims = doc.claims or {}
+  for _, seen in ipairs(doc.claims) do
+    if seen == claim then
+      return { 'replayed' }
+    end
+  end
+end
+
+-- Answers `answer` with nothing written but the claim.
+local function claimOnly(answer)
+  if claim ~= '' then
+    table.insert(doc.claims, claim)
+    saveSends(sendsKey, doc)
+  end
+  return { answer }
+end
+
+local send = getSend(doc, tonumber(sendField))
+if not send then
+  return claimOnly('unknown')
+end
 if messageId ~= '' and send.providerMessageId and send.providerMessageId ~= messageId then
-  return { 'mismatch' }
+  return claimOnly('mismatch')
+end
+if send.status == 'queued' then
+  return { 'queued' }
 end
 if send.status ~= 'accepted' then
-  return { 'duplicate' }
+  return claimOnly('duplicate')
 end
 
 send.status = outcome
 send.receiptAt = now
 putSend(doc, send)
+if claim ~= '' then
+  table.insert(doc.claims, claim)
+end
 saveSends(sendsKey, doc)
 
 local detail = {}

@@ -47,7 +47,7 @@ export function parseAdvanceReply(reply: unknown): AdvanceOutcome {
   throw malformed('advance');
 }
 
-/** `{ 'recorded', current, the send's stored JSON array }` or `{ 'duplicate' | 'unknown' | 'mismatch' }`. */
+/** `{ 'recorded', current, the send's stored JSON array }` or `{ 'duplicate' | 'unknown' | 'mismatch' | 'queued' | 'replayed' }`. */
 export function parseReceiptReply(reply: unknown, send: number): ReceiptOutcome {
   if (!Array.isArray(reply)) throw malformed('receipt');
   const [result, current, json]: unknown[] = reply;
@@ -58,8 +58,12 @@ export function parseReceiptReply(reply: unknown, send: number): ReceiptOutcome 
       send: decodeSend(send, parseStored(json, 'malformed_send', 'the receipt reply')),
     };
   }
-  if (reply.length === 1 && (result === 'duplicate' || result === 'unknown' || result === 'mismatch')) {
-    return { result };
-  }
+  const refused =
+    result === 'duplicate' ||
+    result === 'unknown' ||
+    result === 'mismatch' ||
+    result === 'queued' ||
+    result === 'replayed';
+  if (reply.length === 1 && refused) return { result };
   throw malformed('receipt');
 }

@@ -2,7 +2,7 @@ import { limitRedisMemory, type RedisServer, startRedisServer, uniquePrefix } fr
 import { Redis as IORedis, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
-import { newVerification, openStore, RIGHT, T0 } from '../core/test-support.ts';
+import { newVerification, openStore, RIGHT, T0, typed } from '../core/test-support.ts';
 import { createVerificationStore, type VerificationStore } from '../verification/verification-store.ts';
 import type { AcceptedEvent } from './sends.ts';
 
@@ -71,7 +71,7 @@ describe('sends', () => {
 
   it('keeps the sends for the retention once final', async () => {
     const v = await acceptedVerification();
-    await store.check(v.id, RIGHT, T0 + 20);
+    await store.check(v.id, typed(RIGHT), T0 + 20);
     const ttl = await redis.ttl(verificationKeys(prefix, v.id).sends);
     expect(ttl).toBeGreaterThan(RETENTION - 5);
     expect(ttl).toBeLessThanOrEqual(RETENTION);
@@ -248,12 +248,14 @@ describe('recordReceipt', () => {
     expect((await store.getSend(v.id, 1))?.status).toBe('accepted');
   });
 
-  it('treats a receipt for a send still queued as a duplicate', async () => {
+  it('answers queued for a send the worker has not recorded as accepted yet, writing nothing', async () => {
     const v = newVerification();
     await store.create(v, T0);
     expect(await store.recordReceipt(v.id, 1, { status: 'delivered', nowMs: T0 + 1 })).toEqual({
-      result: 'duplicate',
+      result: 'queued',
     });
+    expect((await store.getSend(v.id, 1))?.status).toBe('queued');
+    expect(await store.timeline(v.id)).toHaveLength(1);
   });
 
   it('answers unknown for a missing verification or send', async () => {
@@ -279,7 +281,7 @@ describe('recordReceipt', () => {
     });
 
     const approved = await acceptedVerification();
-    await store.check(approved.id, RIGHT, T0 + 20);
+    await store.check(approved.id, typed(RIGHT), T0 + 20);
     expect(await store.recordReceipt(approved.id, 1, { status: 'delivered', nowMs: T0 + 30 })).toMatchObject({
       result: 'recorded',
       current: false,
@@ -295,32 +297,6 @@ describe('recordReceipt', () => {
     const v = await acceptedVerification();
     const bad = { status: 'delivered', nowMs: T0 + 30, detail: { n: Number.POSITIVE_INFINITY } } as const;
     await expect(store.recordReceipt(v.id, 1, bad)).rejects.toMatchObject({ code: 'invalid_argument' });
-  });
-});
-
-describe('claimReceipt', () => {
-  it('claims a signed request once per scope until given back, and never for a verification that is gone', async () => {
-    const v = await acceptedVerification();
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('replayed');
-    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('claimed');
-    await store.releaseReceipt(v.id, 'twilio', 'sig-1');
-    await store.releaseReceipt(v.id, 'twilio', 'never-claimed');
-    expect(await store.claimReceipt(v.id, 'vonage-sms', 'sig-1')).toBe('replayed');
-    expect(await store.claimReceipt(v.id, 'twilio', 'sig-1')).toBe('claimed');
-    // The claims live in the sends document and are not sends.
-    expect((await store.sends(v.id)).map((s) => s.send)).toEqual([1]);
-    expect(await store.claimReceipt('ver_gone', 'twilio', 'sig-1')).toBe('gone');
-    await store.releaseReceipt('ver_gone', 'twilio', 'sig-1');
-    expect(await redis.exists(verificationKeys(prefix, 'ver_gone').sends)).toBe(0);
-  });
-
-  it('gives exactly one of concurrent claims', async () => {
-    const v = await acceptedVerification();
-    const claims = await Promise.all(
-      Array.from({ length: 10 }, () => store.claimReceipt(v.id, 'twilio', 'sig-2')),
-    );
-    expect(claims.filter((claim) => claim === 'claimed')).toHaveLength(1);
   });
 });
 

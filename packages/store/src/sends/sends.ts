@@ -21,7 +21,6 @@ const SCRIPTS = loadScripts(import.meta.url, [
   'markSendFailed',
   'advance',
   'receipt',
-  'claimReceipt',
   'releaseReceipt',
 ]);
 
@@ -52,16 +51,13 @@ export interface SendStore {
   markSendFailed(id: string, send: number, nowMs: number): Promise<void>;
   /** Starts another send of the same code at a plan step, or says why not; see `advance.lua`. */
   advance(id: string, input: AdvanceInput): Promise<AdvanceOutcome>;
-  /** A provider's delivery receipt for send `send`; see `receipt.lua`. */
-  recordReceipt(id: string, send: number, receipt: ReceiptInput): Promise<ReceiptOutcome>;
   /**
-   * Replay protection for a signed receipt webhook naming this verification: 'claimed' the first time
-   * a `nonce` (the signature, a JWT id...) is seen in `scope`, 'replayed' after, 'gone' when there is
-   * no such verification. Kept in the sends document: it lives as long as the sends it protects.
+   * A provider's delivery receipt for send `send`, and the claim of the signed request that carried
+   * it, in one step; see `receipt.lua`. Throws `invalid_argument` on an empty claim scope or nonce.
    */
-  claimReceipt(id: string, scope: string, nonce: string): Promise<'claimed' | 'replayed' | 'gone'>;
+  recordReceipt(id: string, send: number, receipt: ReceiptInput): Promise<ReceiptOutcome>;
   /** Gives a claim back, so the provider's own retry of a request that failed here can succeed. */
-  releaseReceipt(id: string, scope: string, nonce: string): Promise<void>;
+  releaseReceipt(id: string, claim: ReceiptClaim): Promise<void>;
 }
 
 /** The 'sent' event of `markAccepted`: it names the provider, and its detail the provider's message id. */
@@ -97,6 +93,17 @@ export interface ReceiptInput {
   /** When given, it must be the send's recorded provider message id ('mismatch' otherwise). */
   readonly providerMessageId?: string;
   readonly detail?: Readonly<Record<string, string | number | boolean>>;
+  /** Replay protection for the signed webhook request that carried the receipt: it is applied once. */
+  readonly claim?: ReceiptClaim;
+}
+
+/**
+ * A signed webhook request, named by its `nonce` (the signature, a JWT id...) within `scope`. Kept
+ * (hashed) in the sends document: it lives as long as the sends it protects.
+ */
+export interface ReceiptClaim {
+  readonly scope: string;
+  readonly nonce: string;
 }
 
 /** What the send methods share with the rest of the store. */
@@ -133,13 +140,7 @@ export function sendMethods(ctx: SendContext): SendStore {
       return decodeSends(await redis.get(keysOf(id).sends)).sends;
     },
 
-    async claimReceipt(id, scope, nonce) {
-      const reply = await run('claimReceipt', [keysOf(id).sends], [claimOf(scope, nonce)]);
-      if (reply !== 'claimed' && reply !== 'replayed' && reply !== 'gone') throw malformed('claimReceipt');
-      return reply;
-    },
-
-    async releaseReceipt(id, scope, nonce) {
+    async releaseReceipt(id, { scope, nonce }) {
       const reply = await run('releaseReceipt', [keysOf(id).sends], [claimOf(scope, nonce)]);
       if (reply !== 0 && reply !== 1) throw malformed('releaseReceipt');
     },
@@ -196,6 +197,7 @@ export function sendMethods(ctx: SendContext): SendStore {
         r.providerMessageId ?? '',
         detailJson(r.detail),
         timelineRetention,
+        r.claim ? claimOf(r.claim.scope, r.claim.nonce) : '',
       ];
       return parseReceiptReply(await run('receipt', [record, timeline, sends], args), send);
     },

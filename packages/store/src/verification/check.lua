@@ -1,5 +1,7 @@
 --[[
-  Checks a code against a verification: an atomic compare-and-count.
+  Checks a code against a verification: an atomic compare-and-count, for one API client. A
+  verification of another client is answered exactly as none, and nothing is read out of it or
+  written to it, so ids cannot be probed or guessed against across clients.
 
   Every wrong code counts against the one `attempts` counter, whatever the status, so guesses are
   bounded over the verification's whole life and not just while it is pending; the counter stops at
@@ -25,18 +27,21 @@
     KEYS[2] timeline list
     KEYS[3] sends document
 
-    ARGV[1] HMAC of the code typed
-    ARGV[2] now, epoch ms
-    ARGV[3] final-state retention, seconds
-    ARGV[4] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
+    ARGV[1] now, epoch ms
+    ARGV[2] final-state retention, seconds
+    ARGV[3] timeline retention, seconds (used only if the timeline is gone and this event starts it again)
+    ARGV[4] the API client checking
+    ARGV[5...] key id, HMAC of the code typed under that key, key id, HMAC, ...: the HMAC of the key
+               the record names (`keyId`) is the one compared, else the first (the current key's)
 
   Output:
-    false when there is no such verification, otherwise
-    { valid (0|1), status, remainingAttempts, transitioned (0|1), channel, createdAt }
+    false when there is no such verification or it is another client's, otherwise
+    { valid (0|1), status, remainingAttempts, transitioned (0|1), the record as it was before this
+      check, as HGETALL answers it (field, value, ...) }
     transitioned is 1 only when this check changed the status (approved, locked or expired by it).
 ]]
 local recordKey, timelineKey, sendsKey = KEYS[1], KEYS[2], KEYS[3]
-local codeHash, nowArg, retention, timelineRetention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local nowArg, retention, timelineRetention, client = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now = tonumber(nowArg)
 
 --- @include "../lua-includes/constantTimeEqual"
@@ -45,21 +50,30 @@ local now = tonumber(nowArg)
 --- @include "../lua-includes/finalize"
 --- @include "../lua-includes/pushEvent"
 
-local fields = redis.call('HMGET', recordKey, 'status', 'codeHash', 'attempts', 'maxAttempts', 'expiresAt',
-  'channel', 'createdAt')
-local status = fields[1]
-if not status then
+local flat = redis.call('HGETALL', recordKey)
+local record = {}
+for i = 1, #flat, 2 do
+  record[flat[i]] = flat[i + 1]
+end
+local status = record.status
+if not status or record.client ~= client then
   return false
 end
-local storedHash, attempts, maxAttempts, expiresAt = fields[2], tonumber(fields[3]), tonumber(fields[4]),
-  tonumber(fields[5])
-if not (storedHash and attempts and maxAttempts and expiresAt and fields[6] and fields[7]) then
+local storedHash, attempts, maxAttempts, expiresAt = record.codeHash, tonumber(record.attempts),
+  tonumber(record.maxAttempts), tonumber(record.expiresAt)
+if not (storedHash and attempts and maxAttempts and expiresAt) then
   return redis.error_reply('ERR sendcode check: malformed verification record')
+end
+local codeHash = ARGV[6]
+for i = 5, #ARGV - 1, 2 do
+  if ARGV[i] == record.keyId then
+    codeHash = ARGV[i + 1]
+  end
 end
 
 local function reply(valid, newStatus, transitioned)
   local remaining = math.max(0, maxAttempts - attempts)
-  return { valid and 1 or 0, newStatus, remaining, transitioned and 1 or 0, fields[6], fields[7] }
+  return { valid and 1 or 0, newStatus, remaining, transitioned and 1 or 0, flat }
 end
 
 local matches = constantTimeEqual(storedHash, codeHash)

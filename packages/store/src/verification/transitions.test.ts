@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
-import { newVerification, openStore, RIGHT, T0 } from '../core/test-support.ts';
+import { newVerification, openStore, RIGHT, T0, typed } from '../core/test-support.ts';
 import type { VerificationStore } from './verification-store.ts';
 
 let redis: Redis;
@@ -26,7 +26,7 @@ describe('cancel', () => {
     const record = await store.get(v.id, T0 + 3);
     expect(record).toMatchObject({ status: 'canceled', sealedCode: undefined });
     expect((await store.forDelivery(v.id, 1, T0 + 3))?.sealedPlan).toBeUndefined();
-    expect(await store.check(v.id, RIGHT, T0 + 4)).toMatchObject({ valid: false, status: 'canceled' });
+    expect(await store.check(v.id, typed(RIGHT), T0 + 4)).toMatchObject({ valid: false, status: 'canceled' });
     // No code works on a canceled verification: the check counts like a guess.
     expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['created', 'canceled', 'check_invalid']);
     expect(await redis.ttl(verificationKeys(prefix, v.id).record)).toBeLessThanOrEqual(3600);
@@ -35,7 +35,7 @@ describe('cancel', () => {
   it('leaves a final verification as it is', async () => {
     const v = newVerification();
     await store.create(v, T0);
-    await store.check(v.id, RIGHT, T0 + 1);
+    await store.check(v.id, typed(RIGHT), T0 + 1);
     expect(await store.cancel(v.id, T0 + 2)).toEqual({
       found: true,
       status: 'approved',

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../core/errors.ts';
 import { verificationKeys } from '../core/keys.ts';
-import { newVerification, openStore, T0 } from '../core/test-support.ts';
+import { newVerification, openStore, T0, typed } from '../core/test-support.ts';
 import { createVerificationStore, type VerificationStore } from './verification-store.ts';
 
 let redis: Redis;
@@ -80,7 +80,7 @@ describe('create and get', () => {
   it('refuses an id already in use and leaves the record as it was', async () => {
     const v = newVerification();
     await store.create(v, T0);
-    await store.check(v.id, 'wrong', T0 + 1);
+    await store.check(v.id, typed('wrong'), T0 + 1);
     const before = await redis.hgetall(verificationKeys(prefix, v.id).record);
     const again = store.create({ ...v, client: 'someone-else', codeHash: 'b'.repeat(64) }, T0 + 2);
     await expect(again).rejects.toBeInstanceOf(StoreError);
@@ -146,7 +146,7 @@ describe('timeline', () => {
       to: '+81******5678',
       detail: { messageId: 'SM123', attempt: 1, fallback: true },
     });
-    await store.check(v.id, 'wrong', T0 + 3);
+    await store.check(v.id, typed('wrong'), T0 + 3);
     expect(await store.timeline(v.id)).toEqual([
       { at: T0, type: 'created', step: 0, channel: 'email', to: 'ta***@docomo.ne.jp' },
       { at: T0 + 1, type: 'queued', step: 0, channel: 'email' },
@@ -229,6 +229,9 @@ describe('shared connection', () => {
     const v = newVerification();
     await other.create(v, T0);
     expect(await store.get(v.id, T0)).toBeNull();
-    expect(await other.check(v.id, v.codeHash, T0 + 1)).toMatchObject({ valid: true, status: 'approved' });
+    expect(await other.check(v.id, typed(v.codeHash), T0 + 1)).toMatchObject({
+      valid: true,
+      status: 'approved',
+    });
   });
 });

@@ -18,9 +18,9 @@ import { type SendStore, sendMethods } from '../sends/sends.ts';
 import { decodeSends } from '../sends/sends-doc.ts';
 import { decodeEvent, encodeEvent } from './events.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
-import { parseCheckReply, parseTransitionReply } from './replies.ts';
+import { parseCheckReply, parseDeliveryReply, parseTransitionReply } from './replies.ts';
 
-const SCRIPTS = loadScripts(import.meta.url, ['create', 'check', 'finish', 'append']);
+const SCRIPTS = loadScripts(import.meta.url, ['create', 'check', 'finish', 'append', 'forDelivery']);
 
 /**
  * Verification state in Redis: the record, its sends, its timeline and every status change. It is the only code
@@ -51,11 +51,14 @@ export interface VerificationStore extends SendStore {
   get(id: string, nowMs: number): Promise<VerificationRecord | null>;
   /**
    * What a delivery job needs — the record (as `get` reads it), one send and the sealed plan — in one
-   * round trip (two commands sent together); null when there is no record.
+   * command (`forDelivery.lua`); null when there is no record.
    */
   forDelivery(id: string, send: number, nowMs: number): Promise<DeliveryView | null>;
-  /** Atomic compare-and-count of a code's HMAC; see `check.lua`. */
-  check(id: string, codeHash: string, nowMs: number): Promise<CheckOutcome>;
+  /**
+   * Atomic compare-and-count of a code's HMAC, for one API client (another's verification is not
+   * found, and nothing of it is counted); see `check.lua`. Throws `invalid_argument` without a hash.
+   */
+  check(id: string, code: CodeToCheck, nowMs: number): Promise<CheckOutcome>;
   /** Pending → canceled. Final records are left alone; an expired pending one becomes 'expired'. */
   cancel(id: string, nowMs: number): Promise<TransitionOutcome>;
   /**
@@ -76,6 +79,17 @@ export interface VerificationStore extends SendStore {
   discard(id: string): Promise<void>;
   /** The timeline, oldest first; empty when there is none. Throws `malformed_event` on a bad entry. */
   timeline(id: string): Promise<TimelineEvent[]>;
+}
+
+/** Who checks a code, and the code. */
+export interface CodeToCheck {
+  /** The API client checking. */
+  readonly client: string;
+  /**
+   * The HMAC of the code typed under each key that may have made the stored one, the current key's
+   * first: the record's `keyId` picks its key's, else the first is compared.
+   */
+  readonly hashes: readonly { readonly keyId: string; readonly hash: string }[];
 }
 
 /** Options of `createVerificationStore`. */
@@ -141,21 +155,19 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       const now = timestamp(nowMs);
       const keys = keysOf(id);
       const index = positiveInteger('send', send) - 1;
-      const [hash, doc] = await Promise.all([redis.hgetall(keys.record), redis.get(keys.sends)]);
-      const record = readRecord(id, hash, now);
+      const [fields, doc] = parseDeliveryReply(await run('forDelivery', [keys.record, keys.sends], []));
+      const record = readRecord(id, fields, now);
       if (!record) return null;
       const { plan, sends } = decodeSends(doc);
       return { record, send: sends[index] ?? null, sealedPlan: plan };
     },
 
-    async check(id, codeHash, nowMs) {
-      const reply = await run('check', allKeys(id), [
-        codeHash,
-        timestamp(nowMs),
-        retention,
-        timelineRetention,
-      ]);
-      return parseCheckReply(reply);
+    async check(id, code, nowMs) {
+      const now = timestamp(nowMs);
+      if (code.hashes.length === 0) throw new StoreError('invalid_argument', 'a code hash is required');
+      const hashes = code.hashes.flatMap(({ keyId, hash }) => [keyId, hash]);
+      const args = [now, retention, timelineRetention, code.client, ...hashes];
+      return parseCheckReply(await run('check', allKeys(id), args), (hash) => readRecord(id, hash, now));
     },
 
     async cancel(id, nowMs) {
