@@ -151,7 +151,9 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const redis = testRedisConnection();
     try {
       const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
-      return JSON.parse((await redis.get(sends)) ?? 'null');
+      // Stored as [sends, plan, claims] (packages/store/src/lua-includes/sends.lua).
+      const [list, plan, claims] = JSON.parse((await redis.get(sends)) ?? '[]');
+      return { sends: list, plan, claims };
     } finally {
       await redis.quit();
     }
