@@ -3,6 +3,7 @@ import type { RedisConnection } from '../core/connection.ts';
 import { StoreError } from '../core/errors.ts';
 import { DEFAULT_PREFIX, verificationKeys } from '../core/keys.ts';
 import { loadScripts, scriptRunner } from '../core/scripts.ts';
+import { sealedOf, storedSeal } from '../core/sealed.ts';
 import type {
   CheckOutcome,
   DeliveryView,
@@ -123,7 +124,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         untilExpiry + timelineRetention,
         first.channel,
         first.to,
-        v.sealedPlan ?? '',
+        v.sealedPlan === undefined ? '' : storedSeal(v.sealedPlan, v.keyId),
         ...fields,
       ];
       const created = await run('create', allKeys(v.id), args);
@@ -145,7 +146,8 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       const record = readRecord(id, hash, now);
       if (!record) return null;
       const { plan, sends } = decodeSends(doc);
-      return { record, send: sends[index] ?? null, sealedPlan: plan };
+      const sealedPlan = plan === undefined ? undefined : sealedOf(plan, record.keyId);
+      return { record, send: sends[index] ?? null, sealedPlan };
     },
 
     async check(id, codeHash, nowMs) {
