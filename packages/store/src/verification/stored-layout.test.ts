@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationKeys } from '../core/keys.ts';
 import { sealedOf, storedSeal } from '../core/sealed.ts';
 import { newVerification, openStore, T0 } from '../core/test-support.ts';
+import { claimOf } from '../sends/sends-doc.ts';
 import type { VerificationStore } from './verification-store.ts';
 
 /** What the record and sends document hold in Redis, and that what was stored before reads the same. */
@@ -126,5 +127,13 @@ describe('sealed values without their head', () => {
     expect(sealedOf(sealedCode, 'k1')).toBe(sealedCode);
     expect(sealedOf('v3.k9.rest', 'k1')).toBe('v3.k9.rest');
     expect(sealedOf('sealed-code-blob', undefined)).toBe('sealed-code-blob');
+  });
+});
+
+describe('receipt claims', () => {
+  it('are 22 base64url characters, one per scope and nonce', () => {
+    expect(claimOf('twilio', 'sig-1')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(claimOf('twilio', 'sig-1')).toBe(claimOf('twilio', 'sig-1'));
+    expect(claimOf('vonage-sms', 'sig-1')).not.toBe(claimOf('twilio', 'sig-1'));
   });
 });
