@@ -1,7 +1,9 @@
 --[[
   Appends one timeline event. An event is stored as the JSON array of its fields in EVENT_FIELDS
   order (lua-includes/rows, which this needs): a fifth fewer bytes in Redis than an object, and the
-  timeline is what a verification keeps longest. `events.ts` reads the same layout (and the objects
+  timeline is what a verification keeps longest. The type leads, and `to` comes before `provider`:
+  the events that name a destination without a provider ('created', 'failover', 'resend') then
+  need no null. `events.ts` reads the same layout (and the rows led by `at`, and the objects,
   written before it).
 
   Input:
@@ -13,7 +15,7 @@
     extra              optional table of more fields (step, channel, provider, to, detail); others are
                        dropped
 ]]
-local EVENT_FIELDS = { 'at', 'type', 'step', 'channel', 'provider', 'to', 'detail' }
+local EVENT_FIELDS = { 'type', 'at', 'step', 'channel', 'to', 'provider', 'detail' }
 
 local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
   local event = { at = now, type = eventType }

@@ -13,12 +13,15 @@ import {
 /**
  * Timeline events as stored: one list entry per event, the JSON array of its fields in `EVENT_FIELDS`
  * order (null where unset, trailing nulls left out), written only by the scripts
- * (`lua-includes/pushEvent.lua`); entries written before are JSON objects, and read as well. Callers'
+ * (`lua-includes/pushEvent.lua`). Entries written before are arrays led by `at` (`EARLIER_FIELDS`,
+ * which put `provider` before `to`: a null on every 'created' event) or JSON objects, and read as
+ * well: a row led by a string is of this layout, one led by a number of the earlier. Callers'
  * events go to the scripts as JSON objects encoded here, picking the known fields only so nothing
  * else (a code, a clear destination) rides along on an object with extra properties.
  */
 
-const EVENT_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
+const EVENT_FIELDS = ['type', 'at', 'step', 'channel', 'to', 'provider', 'detail'] as const;
+const EARLIER_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
 
 type Detail = NonNullable<TimelineEvent['detail']>;
 
@@ -56,7 +59,9 @@ function decodeDetail(value: unknown): Detail {
 /** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
 export function decodeEvent(raw: string): TimelineEvent {
   const stored = parseStored(raw, 'malformed_event', 'timeline event');
-  const value = Array.isArray(stored) ? fromRow(EVENT_FIELDS, stored) : stored;
+  const value = !Array.isArray(stored)
+    ? stored
+    : fromRow(typeof stored[0] === 'string' ? EVENT_FIELDS : EARLIER_FIELDS, stored);
   if (!isPlainObject(value)) throw malformed('is not an array or an object');
   const { at, type, step, channel, provider, to, detail } = value;
   if (typeof at !== 'number' || !Number.isSafeInteger(at)) throw malformed('"at" is not an integer');

@@ -174,8 +174,8 @@ describe('timeline', () => {
     await store.appendEvent(v.id, failover);
     const raw = await redis.lrange(verificationKeys(prefix, v.id).timeline, 1, 2);
     expect(raw).toEqual([
-      JSON.stringify([T0 + 1, 'queued']),
-      JSON.stringify([T0 + 2, 'failover', null, null, 'twilio', null, { n: 1 }]),
+      JSON.stringify(['queued', T0 + 1]),
+      JSON.stringify(['failover', T0 + 2, null, null, null, 'twilio', { n: 1 }]),
     ]);
     expect((await store.timeline(v.id)).slice(1)).toEqual([{ at: T0 + 1, type: 'queued' }, failover]);
   });
