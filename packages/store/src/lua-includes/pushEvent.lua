@@ -6,10 +6,15 @@
   need no null. `events.ts` reads the same layout (and the rows led by `at`, and the objects,
   written before it).
 
+  The timeline is one string, its rows joined by commas, written whole each time (GET, then SET):
+  a list on Redis 7.0 is a quicklist, 80 bytes of bookkeeping a key before its first entry, and
+  APPEND would leave a string up to twice its length in spare room. A timeline holds a few events
+  (at most maxAttempts wrong codes and maxSends sends), so the copy stays small.
+
   Input:
-    timelineKey        the verification's timeline list
-    timelineRetention  seconds; applied only when this push created the list (normally at create).
-                       An existing list keeps the TTL it got then: no TTL check per event.
+    timelineKey        the verification's timeline string
+    timelineRetention  seconds; applied only when this push created the timeline (normally at create).
+                       An existing one keeps the TTL it got then: no TTL check per event.
     now                epoch ms, as a number (13 digits: within cjson's 14-digit precision)
     eventType          one of the store's EVENT_TYPES
     extra              optional table of more fields (step, channel, provider, to, detail); others are
@@ -24,7 +29,11 @@ local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
       event[name] = value
     end
   end
-  if redis.call('RPUSH', timelineKey, cjson.encode(toRow(EVENT_FIELDS, event))) == 1 then
-    redis.call('EXPIRE', timelineKey, timelineRetention)
+  local row = cjson.encode(toRow(EVENT_FIELDS, event))
+  local timeline = redis.call('GET', timelineKey)
+  if timeline then
+    redis.call('SET', timelineKey, timeline .. ',' .. row, 'KEEPTTL')
+  else
+    redis.call('SET', timelineKey, row, 'EX', timelineRetention)
   end
 end

@@ -11,9 +11,10 @@ import {
 } from '../core/values.ts';
 
 /**
- * Timeline events as stored: one list entry per event, the JSON array of its fields in `EVENT_FIELDS`
- * order (null where unset, trailing nulls left out), written only by the scripts
- * (`lua-includes/pushEvent.lua`). Entries written before are arrays led by `at` (`EARLIER_FIELDS`,
+ * Timeline events as stored: one string per timeline, the JSON array of each event's fields in
+ * `EVENT_FIELDS` order (null where unset, trailing nulls left out), joined by commas, written only by
+ * the scripts (`lua-includes/pushEvent.lua`); timelines written before are lists of one event an
+ * entry, and read as well (`decodeTimeline`). Entries written before are arrays led by `at` (`EARLIER_FIELDS`,
  * which put `provider` before `to`: a null on every 'created' event) or JSON objects, and read as
  * well: a row led by a string is of this layout, one led by a number of the earlier. Callers'
  * events go to the scripts as JSON objects encoded here, picking the known fields only so nothing
@@ -56,9 +57,21 @@ function decodeDetail(value: unknown): Detail {
   return detail;
 }
 
-/** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
-export function decodeEvent(raw: string): TimelineEvent {
-  const stored = parseStored(raw, 'malformed_event', 'timeline event');
+/**
+ * A timeline, strictly: the entries of the list it was before (`LRANGE` reply), then the
+ * rows of the string it is now (`GET` reply, rows joined by commas; null when there is none).
+ * Throws `malformed_event`.
+ */
+export function decodeTimeline(listed: readonly string[], joined: string | null): TimelineEvent[] {
+  const rows = joined === null ? [] : parseStored(`[${joined}]`, 'malformed_event', 'timeline');
+  if (!Array.isArray(rows)) throw malformed('is not a list of rows');
+  return [...listed.map((raw) => parseStored(raw, 'malformed_event', 'timeline event')), ...rows].map(
+    decodeEvent,
+  );
+}
+
+/** Reads one stored event (parsed JSON) strictly; throws `malformed_event`. Unknown fields are dropped. */
+function decodeEvent(stored: unknown): TimelineEvent {
   const value = !Array.isArray(stored)
     ? stored
     : fromRow(typeof stored[0] === 'string' ? EVENT_FIELDS : EARLIER_FIELDS, stored);

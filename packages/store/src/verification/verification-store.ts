@@ -17,7 +17,7 @@ import type {
 import { DEFAULT_REFUSAL_QUOTA, refusalRecorder } from '../refusal/refusal.ts';
 import { type SendStore, sendMethods } from '../sends/sends.ts';
 import { decodeSends } from '../sends/sends-doc.ts';
-import { decodeEvent, encodeEvent } from './events.ts';
+import { decodeTimeline, encodeEvent } from './events.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
 import { parseCheckReply, parseTransitionReply } from './replies.ts';
 
@@ -183,12 +183,17 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     },
 
     async discard(id) {
-      await redis.del(...allKeys(id));
+      await redis.del(...allKeys(id), keysOf(id).timelineList);
     },
 
     async timeline(id) {
-      const entries = await redis.lrange(keysOf(id).timeline, 0, -1);
-      return entries.map(decodeEvent);
+      const keys = keysOf(id);
+      // One round trip: both are sent before either answer is awaited.
+      const [listed, joined] = await Promise.all([
+        redis.lrange(keys.timelineList, 0, -1),
+        redis.get(keys.timeline),
+      ]);
+      return decodeTimeline(listed, joined);
     },
   };
 }
