@@ -151,8 +151,7 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const redis = testRedisConnection();
     try {
       const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
-      // Stored as [sends, plan, claims] (packages/store/src/lua-includes/sends.lua).
-      const [list, plan, claims] = JSON.parse((await redis.get(sends)) ?? '[]');
+      const [list, plan, claims] = JSON.parse((await redis.get(sends)) ?? '[]'); // lua-includes/sends.lua
       return { sends: list, plan, claims };
     } finally {
       await redis.quit();

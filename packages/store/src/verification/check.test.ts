@@ -20,8 +20,7 @@ afterAll(() => redis.quit());
 async function sealedFields(id: string): Promise<(string | null)[]> {
   const keys = verificationKeys(prefix, id);
   const [code, sends] = await Promise.all([redis.hget(keys.record, 'sealedCode'), redis.get(keys.sends)]);
-  // The sends document is [sends, plan, claims] (lua-includes/sends.lua).
-  return [code, sends === null ? null : (JSON.parse(sends)[1] ?? null)];
+  return [code, sends === null ? null : (JSON.parse(sends)[1] ?? null)]; // [sends, plan, claims]
 }
 
 describe('check', () => {
