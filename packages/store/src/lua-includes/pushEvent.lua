@@ -11,6 +11,10 @@
   APPEND would leave a string up to twice its length in spare room. A timeline holds a few events
   (at most maxAttempts wrong codes and maxSends sends), so the copy stays small.
 
+  Within the string, a row after the first says `at` as milliseconds since the first row's (4
+  digits, not 13), and `to` as true when it is the destination the latest earlier row of the same
+  step names (a 'sent' event repeats the one its step's 'created' or 'failover' event gave).
+
   Input:
     timelineKey        the verification's timeline string
     timelineRetention  seconds; applied only when this push created the timeline (normally at create).
@@ -22,6 +26,16 @@
 ]]
 local EVENT_FIELDS = { 'type', 'at', 'step', 'channel', 'to', 'provider', 'detail' }
 
+-- The destination (a string) the latest of `rows` with this step names, or nil.
+local function latestTo(rows, step)
+  for i = #rows, 1, -1 do
+    if rows[i][3] == step and type(rows[i][5]) == 'string' then
+      return rows[i][5]
+    end
+  end
+  return nil
+end
+
 local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
   local event = { at = now, type = eventType }
   for name, value in pairs(extra or {}) do
@@ -29,11 +43,15 @@ local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
       event[name] = value
     end
   end
-  local row = cjson.encode(toRow(EVENT_FIELDS, event))
   local timeline = redis.call('GET', timelineKey)
-  if timeline then
-    redis.call('SET', timelineKey, timeline .. ',' .. row, 'KEEPTTL')
-  else
-    redis.call('SET', timelineKey, row, 'EX', timelineRetention)
+  if not timeline then
+    redis.call('SET', timelineKey, cjson.encode(toRow(EVENT_FIELDS, event)), 'EX', timelineRetention)
+    return
   end
+  local rows = cjson.decode('[' .. timeline .. ']')
+  event.at = event.at - rows[1][2]
+  if event.step ~= nil and event.to ~= nil and event.to == latestTo(rows, event.step) then
+    event.to = true
+  end
+  redis.call('SET', timelineKey, timeline .. ',' .. cjson.encode(toRow(EVENT_FIELDS, event)), 'KEEPTTL')
 end

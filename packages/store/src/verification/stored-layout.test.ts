@@ -126,6 +126,48 @@ describe('timeline rows', () => {
     expect(created).toBe(JSON.stringify(['created', T0, 0, 'email', 'ta***@docomo.ne.jp']));
   });
 
+  it("count `at` from the first row's and stand for a step's repeated destination by true", async () => {
+    const v = newVerification(); // email 'ta***@docomo.ne.jp' at step 0, sms '+81******5678' at step 1
+    await store.create(v, T0);
+    const sent = { type: 'sent', step: 0, channel: 'email', provider: 'smtp', detail: { send: 1 } } as const;
+    await store.appendEvent(v.id, { ...sent, at: T0 + 1500, to: 'ta***@docomo.ne.jp' });
+    await store.appendEvent(v.id, { ...sent, at: T0 + 1600, to: 'other' });
+    await store.appendEvent(v.id, {
+      type: 'failover',
+      at: T0 + 2000,
+      step: 1,
+      channel: 'sms',
+      to: '+81******5678',
+    });
+    await store.appendEvent(v.id, { ...sent, at: T0 + 2100, step: 1, channel: 'sms', to: '+81******5678' });
+    await store.appendEvent(v.id, { ...sent, at: T0 + 2200, to: 'other' });
+    const raw = await redis.get(verificationKeys(prefix, v.id).timeline);
+    expect(JSON.parse(`[${raw}]`).map((row: unknown[]) => row.slice(0, 5))).toEqual([
+      ['created', T0, 0, 'email', 'ta***@docomo.ne.jp'],
+      ['sent', 1500, 0, 'email', true],
+      ['sent', 1600, 0, 'email', 'other'],
+      ['failover', 2000, 1, 'sms', '+81******5678'],
+      ['sent', 2100, 1, 'sms', true],
+      ['sent', 2200, 0, 'email', true],
+    ]);
+    const events = await store.timeline(v.id);
+    expect(events.map((e) => [e.at, e.to])).toEqual([
+      [T0, 'ta***@docomo.ne.jp'],
+      [T0 + 1500, 'ta***@docomo.ne.jp'],
+      [T0 + 1600, 'other'],
+      [T0 + 2000, '+81******5678'],
+      [T0 + 2100, '+81******5678'],
+      [T0 + 2200, 'other'],
+    ]);
+  });
+
+  it('refuse a true destination that refers to nothing', async () => {
+    const v = newVerification();
+    await store.create(v, T0);
+    await redis.append(verificationKeys(prefix, v.id).timeline, ',["sent",5,3,"sms",true]');
+    await expect(store.timeline(v.id)).rejects.toThrow('"to" refers to no earlier destination of its step');
+  });
+
   it('read the same when led by `at` in a list, as the previous version wrote them', async () => {
     const v = newVerification();
     await store.create(v, T0);
