@@ -151,7 +151,8 @@ describe('forged, tampered and replayed webhooks are refused and change nothing'
     const redis = testRedisConnection();
     try {
       const { sends } = verificationKeys(system.env.SENDCODE_PREFIX ?? '', id);
-      return JSON.parse((await redis.get(sends)) ?? 'null');
+      const [list, plan, claims] = JSON.parse((await redis.get(sends)) ?? '[]'); // lua-includes/sends.lua
+      return { sends: list, plan, claims };
     } finally {
       await redis.quit();
     }

@@ -1,4 +1,11 @@
-import { CHANNELS, type KeyRing, openWith, type PlanStep, type SealBinding } from '@sendcode/policy';
+import {
+  CHANNELS,
+  type KeyRing,
+  openWith,
+  type PlanStep,
+  type SealBinding,
+  sealWith,
+} from '@sendcode/policy';
 
 /** A send's sealed values in clear: the plan (with destinations) and the code. */
 export type OpenedSend =
@@ -19,6 +26,16 @@ export type OpenedSend =
        */
       readonly why: string;
     };
+
+/**
+ * The plan with clear destinations, sealed for verification `id`: a JSON list of `[channel, to]`,
+ * 15 bytes a step shorter than `{ channel, to }` (which plans sealed before hold, and open the same),
+ * and so 20 characters shorter in the sends document that keeps it while the code is pending.
+ */
+export function sealPlan(ring: KeyRing, id: string, plan: readonly PlanStep[]): string {
+  const steps = plan.map((step) => [step.channel, step.to]);
+  return sealWith(ring, JSON.stringify(steps), { verificationId: id, field: 'plan' });
+}
 
 /**
  * Opens the sealed plan and code of a send and picks its plan step. Every way this can go wrong is
@@ -53,7 +70,7 @@ function tryOpen(ring: KeyRing, sealed: string, binding: SealBinding) {
   }
 }
 
-/** The plan as the gateway sealed it, a JSON list of `{ channel, to }`; undefined for anything else. */
+/** The plan as `sealPlan` sealed it (or as `{ channel, to }` steps, before); undefined for anything else. */
 function parsePlan(text: string): PlanStep[] | undefined {
   let value: unknown;
   try {
@@ -65,7 +82,9 @@ function parsePlan(text: string): PlanStep[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const steps = value.map((step: unknown) => {
     if (typeof step !== 'object' || step === null) return undefined;
-    const { channel, to } = step as Record<string, unknown>;
+    const [channel, to] = Array.isArray(step)
+      ? step
+      : [(step as Record<string, unknown>).channel, (step as Record<string, unknown>).to];
     const known = CHANNELS.find((name) => name === channel);
     return known && typeof to === 'string' ? { channel: known, to } : undefined;
   });

@@ -26,6 +26,7 @@ import { type EngineConfig, providerHealthConfig } from './config.ts';
 import { createDeliveryProcessor } from './deliver/processor.ts';
 import type { ChannelSet, SenderDeps } from './deps.ts';
 import { createEngineMetrics } from './metrics.ts';
+import { sealPlan } from './open-send.ts';
 import { createProviderRouting } from './routing.ts';
 import type { StartDeps } from './start/types.ts';
 
@@ -192,7 +193,7 @@ async function createPending(
       id,
       client: 'acme',
       planMasked: plan.map((step) => ({ channel: step.channel, to: maskDestination(step.to) })),
-      sealedPlan: sealWith(ring, JSON.stringify(plan), { verificationId: id, field: 'plan' }),
+      sealedPlan: sealPlan(ring, id, plan),
       sealedCode: sealWith(ring, TEST_CODE, { verificationId: id, field: 'code' }),
       codeHash: hashCode(ring.current.codeHmac, id, TEST_CODE),
       keyId: ring.current.id,

@@ -367,14 +367,10 @@ describe('a send whose sealed values cannot be opened', () => {
     const h = startHarness({ ...none, email: [email.adapter] });
     const id = await h.create([{ channel: 'email', to: EMAIL }]);
     const sendsKey = verificationKeys(h.prefix, id).sends;
-    const doc = JSON.parse((await h.redis.get(sendsKey)) ?? '{}');
-    await h.redis.set(
-      sendsKey,
-      JSON.stringify({
-        ...doc,
-        plan: sealWith(h.ring, `{"to":"${EMAIL}"`, { verificationId: id, field: 'plan' }),
-      }),
-    );
+    // The sends document is [sends, plan, claims] (the store's lua-includes/sends.lua).
+    const [sends] = JSON.parse((await h.redis.get(sendsKey)) ?? '[]');
+    const plan = sealWith(h.ring, `{"to":"${EMAIL}"`, { verificationId: id, field: 'plan' });
+    await h.redis.set(sendsKey, JSON.stringify([sends, plan]));
     await h.enqueue(id, 'email');
 
     const timeline = await settled(h, id, failedFinal);

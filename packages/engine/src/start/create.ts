@@ -15,6 +15,7 @@ import {
   type NewVerification,
   type VerificationRecord,
 } from '@sendcode/store';
+import { sealPlan } from '../open-send.ts';
 import { watchSend } from '../send-reconciler.ts';
 import type { PlannedStart, StartDeps, StartRequest } from './types.ts';
 import { undoStart } from './undo.ts';
@@ -172,7 +173,7 @@ function newVerification(
     id: start.id,
     client: start.client,
     planMasked: start.planMasked,
-    sealedPlan: sealWith(ring, JSON.stringify(start.plan), { verificationId: start.id, field: 'plan' }),
+    sealedPlan: sealPlan(ring, start.id, start.plan),
     sealedCode: sealWith(ring, code, { verificationId: start.id, field: 'code' }),
     codeHash: hashCode(ring.current.codeHmac, start.id, code),
     keyId: ring.current.id,

@@ -1,19 +1,40 @@
 --[[
   Appends one timeline event. An event is stored as the JSON array of its fields in EVENT_FIELDS
   order (lua-includes/rows, which this needs): a fifth fewer bytes in Redis than an object, and the
-  timeline is what a verification keeps longest. `events.ts` reads the same layout (and the objects
+  timeline is what a verification keeps longest. The type leads, and `to` comes before `provider`:
+  the events that name a destination without a provider ('created', 'failover', 'resend') then
+  need no null. `events.ts` reads the same layout (and the rows led by `at`, and the objects,
   written before it).
 
+  The timeline is one string, its rows joined by commas, written whole each time (GET, then SET):
+  a list on Redis 7.0 is a quicklist, 80 bytes of bookkeeping a key before its first entry, and
+  APPEND would leave a string up to twice its length in spare room. A timeline holds a few events
+  (at most maxAttempts wrong codes and maxSends sends), so the copy stays small.
+
+  Within the string, a row after the first says `at` as milliseconds since the first row's (4
+  digits, not 13), and `to` as true when it is the destination the latest earlier row of the same
+  step names (a 'sent' event repeats the one its step's 'created' or 'failover' event gave).
+
   Input:
-    timelineKey        the verification's timeline list
-    timelineRetention  seconds; applied only when this push created the list (normally at create).
-                       An existing list keeps the TTL it got then: no TTL check per event.
+    timelineKey        the verification's timeline string
+    timelineRetention  seconds; applied only when this push created the timeline (normally at create).
+                       An existing one keeps the TTL it got then: no TTL check per event.
     now                epoch ms, as a number (13 digits: within cjson's 14-digit precision)
     eventType          one of the store's EVENT_TYPES
     extra              optional table of more fields (step, channel, provider, to, detail); others are
                        dropped
 ]]
-local EVENT_FIELDS = { 'at', 'type', 'step', 'channel', 'provider', 'to', 'detail' }
+local EVENT_FIELDS = { 'type', 'at', 'step', 'channel', 'to', 'provider', 'detail' }
+
+-- The destination (a string) the latest of `rows` with this step names, or nil.
+local function latestTo(rows, step)
+  for i = #rows, 1, -1 do
+    if rows[i][3] == step and type(rows[i][5]) == 'string' then
+      return rows[i][5]
+    end
+  end
+  return nil
+end
 
 local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
   local event = { at = now, type = eventType }
@@ -22,7 +43,15 @@ local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
       event[name] = value
     end
   end
-  if redis.call('RPUSH', timelineKey, cjson.encode(toRow(EVENT_FIELDS, event))) == 1 then
-    redis.call('EXPIRE', timelineKey, timelineRetention)
+  local timeline = redis.call('GET', timelineKey)
+  if not timeline then
+    redis.call('SET', timelineKey, cjson.encode(toRow(EVENT_FIELDS, event)), 'EX', timelineRetention)
+    return
   end
+  local rows = cjson.decode('[' .. timeline .. ']')
+  event.at = event.at - rows[1][2]
+  if event.step ~= nil and event.to ~= nil and event.to == latestTo(rows, event.step) then
+    event.to = true
+  end
+  redis.call('SET', timelineKey, timeline .. ',' .. cjson.encode(toRow(EVENT_FIELDS, event)), 'KEEPTTL')
 end

@@ -17,7 +17,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] timeline list
+    KEYS[2] timeline (a string: lua-includes/pushEvent)
     KEYS[3] sends document (only checked for existence)
 
     ARGV[1] now, epoch ms

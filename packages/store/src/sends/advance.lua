@@ -16,7 +16,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] timeline list
+    KEYS[2] timeline (a string: lua-includes/pushEvent)
     KEYS[3] sends document
 
     ARGV[1] now, epoch ms
@@ -54,8 +54,9 @@ if not (expiresAt and sends and lastSendAt and fields[4]) then
   return redis.error_reply('ERR sendcode advance: malformed verification record')
 end
 
+-- A step is [channel, to]; records written before hold { channel, to }.
 local target = cjson.decode(fields[4])[step + 1]
-if type(target) ~= 'table' or target.channel ~= channel then
+if type(target) ~= 'table' or (target[1] or target.channel) ~= channel then
   return { 'invalid_step' }
 end
 if status ~= 'pending' then

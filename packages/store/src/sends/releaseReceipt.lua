@@ -1,5 +1,5 @@
 --[[
-  Gives a receipt webhook's claim back (see claimReceipt.lua), so the provider's own retry of a request
+  Gives a receipt webhook's claim back (taken by receipt.lua), so the provider's own retry of a request
   that failed here can succeed. Nothing to give back is a no-op.
 
   Cluster: one key.

@@ -12,13 +12,16 @@ import {
 } from '../core/values.ts';
 
 /**
- * How the sends of a verification are stored: one JSON string under its sends key,
- * `{ "plan"?: sealed plan, "sends": [send 1, send 2, ...], "claims"?: [claim, ...] }`. A send is the
- * array of its fields in `SEND_FIELDS` order, null where unset, trailing nulls left out; its number is
- * its position. Scripts write it (`lua-includes/sends.lua`, the same layout); this side reads it
- * strictly. The plan is there while the verification is pending; a claim per signed receipt webhook
- * (`claimReceipt`).
+ * How the sends of a verification are stored: one JSON string under its sends key, the array of its
+ * fields in `DOC_FIELDS` order, `[[send 1, send 2, ...], sealed plan?, [claim, ...]?]` (documents
+ * written before are the object of the same fields, and read as well). A send is the array of its
+ * fields in `SEND_FIELDS` order, null where unset, trailing nulls left out; its number is its
+ * position. Scripts write it (`lua-includes/sends.lua`, the same layout); this side reads it
+ * strictly. The plan is there while the verification is pending (without its key id head:
+ * `core/sealed.ts`); a claim per signed receipt webhook (taken by `receipt.lua`).
  */
+const DOC_FIELDS = ['sends', 'plan', 'claims'] as const;
+
 const SEND_FIELDS = [
   'step',
   'channel',
@@ -37,11 +40,16 @@ export interface Sends {
   readonly sends: SendRecord[];
 }
 
-/** The claim of a webhook request: 128 bits of SHA-256 of scope and nonce (hex). */
+/**
+ * The claim of a webhook request: 132 bits of SHA-256 of scope and nonce, 22 base64url characters
+ * (10 fewer than the 32 hex of before, in a document kept as long as the sends). A request claimed
+ * before the change, replayed after it, is not recognised by its claim; its receipt then finds its
+ * send already settled, and changes nothing.
+ */
 export function claimOf(scope: string, nonce: string): string {
   if (scope === '' || nonce === '')
     throw new StoreError('invalid_argument', 'scope and nonce must be non-empty');
-  return createHash('sha256').update(`${scope}\n${nonce}`).digest('hex').slice(0, 32);
+  return createHash('sha256').update(`${scope}\n${nonce}`).digest('base64url').slice(0, 22);
 }
 
 function malformed(send: number, problem: string): StoreError {
@@ -91,7 +99,8 @@ export function decodeSend(send: number, row: unknown): SendRecord {
 /** A sends document (`GET` reply; null reads as no plan and no sends), strictly. */
 export function decodeSends(raw: string | null): Sends {
   if (raw === null) return { plan: undefined, sends: [] };
-  const doc = parseStored(raw, 'malformed_send', 'the sends document');
+  const stored = parseStored(raw, 'malformed_send', 'the sends document');
+  const doc = Array.isArray(stored) ? fromRow(DOC_FIELDS, stored) : stored;
   if (!isPlainObject(doc) || !Array.isArray(doc.sends))
     throw new StoreError('malformed_send', 'the sends document has no "sends" array');
   if (doc.plan !== undefined && typeof doc.plan !== 'string')

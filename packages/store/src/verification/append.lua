@@ -6,7 +6,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] timeline list
+    KEYS[2] timeline (a string: lua-includes/pushEvent)
 
     ARGV[1] the event, as a JSON object (encoded and checked by the caller)
     ARGV[2] timeline retention, seconds (used only if the timeline is gone and this event starts it again)

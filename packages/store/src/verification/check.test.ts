@@ -19,7 +19,7 @@ afterAll(() => redis.quit());
 async function sealedFields(id: string): Promise<(string | null)[]> {
   const keys = verificationKeys(prefix, id);
   const [code, sends] = await Promise.all([redis.hget(keys.record, 'sealedCode'), redis.get(keys.sends)]);
-  return [code, sends === null ? null : (JSON.parse(sends).plan ?? null)];
+  return [code, sends === null ? null : (JSON.parse(sends)[1] ?? null)]; // [sends, plan, claims]
 }
 
 describe('check', () => {

@@ -8,7 +8,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] timeline list
+    KEYS[2] timeline (a string: lua-includes/pushEvent)
     KEYS[3] sends document
 
     ARGV[1] now, epoch ms
@@ -42,6 +42,6 @@ if ARGV[6] ~= '' then
 end
 putSend(doc, { send = 1, step = 0, channel = channel, status = 'queued', queuedAt = now })
 saveSends(sendsKey, doc, ARGV[2])
--- The list is new, so pushEvent gives it the timeline TTL.
+-- The timeline is new, so pushEvent gives it the timeline TTL.
 pushEvent(timelineKey, ARGV[3], now, 'created', { step = 0, channel = channel, to = ARGV[5] })
 return 1

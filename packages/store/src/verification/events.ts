@@ -11,14 +11,18 @@ import {
 } from '../core/values.ts';
 
 /**
- * Timeline events as stored: one list entry per event, the JSON array of its fields in `EVENT_FIELDS`
- * order (null where unset, trailing nulls left out), written only by the scripts
- * (`lua-includes/pushEvent.lua`); entries written before are JSON objects, and read as well. Callers'
- * events go to the scripts as JSON objects encoded here, picking the known fields only so nothing
- * else (a code, a clear destination) rides along on an object with extra properties.
+ * Timeline events as stored: one string per timeline, the JSON array of each event's fields in
+ * `EVENT_FIELDS` order (null where unset, trailing nulls left out; after the first, `at` and a
+ * repeated `to` refer back: `resolveRows`), joined by commas, written only by the scripts
+ * (`lua-includes/pushEvent.lua`). Timelines written before are lists, one event an entry: an array
+ * led by `at` (`EARLIER_FIELDS`, which put `provider` before `to`: a null on every 'created' event)
+ * or a JSON object; they are read as well (`decodeTimeline`). Callers' events go to the scripts as
+ * JSON objects encoded here, picking the known fields only so nothing else (a code, a clear
+ * destination) rides along on an object with extra properties.
  */
 
-const EVENT_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
+const EVENT_FIELDS = ['type', 'at', 'step', 'channel', 'to', 'provider', 'detail'] as const;
+const EARLIER_FIELDS = ['at', 'type', 'step', 'channel', 'provider', 'to', 'detail'] as const;
 
 type Detail = NonNullable<TimelineEvent['detail']>;
 
@@ -53,10 +57,49 @@ function decodeDetail(value: unknown): Detail {
   return detail;
 }
 
-/** Parses one stored event strictly; throws `malformed_event`. Unknown fields are dropped. */
-export function decodeEvent(raw: string): TimelineEvent {
-  const stored = parseStored(raw, 'malformed_event', 'timeline event');
-  const value = Array.isArray(stored) ? fromRow(EVENT_FIELDS, stored) : stored;
+/**
+ * A timeline, strictly: the entries of the list it was before (`LRANGE` reply), then the
+ * rows of the string it is now (`GET` reply, rows joined by commas; null when there is none).
+ * Throws `malformed_event`.
+ */
+export function decodeTimeline(listed: readonly string[], joined: string | null): TimelineEvent[] {
+  const rows = joined === null ? [] : parseStored(`[${joined}]`, 'malformed_event', 'timeline');
+  if (!Array.isArray(rows)) throw malformed('is not a list of rows');
+  const earlier = listed.map((raw) => parseStored(raw, 'malformed_event', 'timeline event'));
+  return [...earlier, ...resolveRows(rows)].map(decodeEvent);
+}
+
+/**
+ * The rows of a timeline string with what they refer to put back (`lua-includes/pushEvent.lua`):
+ * after the first, `at` counts from the first row's, and a `to` of true is the destination the latest
+ * earlier row of the same step names.
+ */
+function resolveRows(rows: readonly unknown[]): unknown[][] {
+  const [first] = rows;
+  const start = Array.isArray(first) ? first[1] : undefined;
+  const latestTo = new Map<unknown, string>();
+  return rows.map((row, i) => {
+    if (!Array.isArray(row) || typeof row[0] !== 'string') throw malformed('is not a row led by its type');
+    const resolved = [...row];
+    if (i > 0) {
+      if (typeof start !== 'number' || typeof row[1] !== 'number') throw malformed('"at" is not an integer');
+      resolved[1] = start + row[1];
+    }
+    if (row[4] === true) {
+      const to = latestTo.get(row[2]);
+      if (to === undefined) throw malformed('"to" refers to no earlier destination of its step');
+      resolved[4] = to;
+    }
+    if (typeof resolved[4] === 'string') latestTo.set(row[2], resolved[4]);
+    return resolved;
+  });
+}
+
+/** Reads one stored event (parsed JSON) strictly; throws `malformed_event`. Unknown fields are dropped. */
+function decodeEvent(stored: unknown): TimelineEvent {
+  const value = !Array.isArray(stored)
+    ? stored
+    : fromRow(typeof stored[0] === 'string' ? EVENT_FIELDS : EARLIER_FIELDS, stored);
   if (!isPlainObject(value)) throw malformed('is not an array or an object');
   const { at, type, step, channel, provider, to, detail } = value;
   if (typeof at !== 'number' || !Number.isSafeInteger(at)) throw malformed('"at" is not an integer');

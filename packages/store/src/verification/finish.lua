@@ -7,7 +7,7 @@
 
   Input:
     KEYS[1] verification hash
-    KEYS[2] timeline list
+    KEYS[2] timeline (a string: lua-includes/pushEvent)
     KEYS[3] sends document
 
     ARGV[1] now, epoch ms

@@ -3,6 +3,7 @@ import type { RedisConnection } from '../core/connection.ts';
 import { StoreError } from '../core/errors.ts';
 import { DEFAULT_PREFIX, verificationKeys } from '../core/keys.ts';
 import { loadScripts, scriptRunner } from '../core/scripts.ts';
+import { sealedOf, storedSeal } from '../core/sealed.ts';
 import type {
   CheckOutcome,
   DeliveryView,
@@ -16,7 +17,7 @@ import type {
 import { DEFAULT_REFUSAL_QUOTA, refusalRecorder } from '../refusal/refusal.ts';
 import { type SendStore, sendMethods } from '../sends/sends.ts';
 import { decodeSends } from '../sends/sends-doc.ts';
-import { decodeEvent, encodeEvent } from './events.ts';
+import { decodeTimeline, encodeEvent } from './events.ts';
 import { decodeRecord, encodeNewVerification } from './record.ts';
 import { parseCheckReply, parseDeliveryReply, parseTransitionReply } from './replies.ts';
 
@@ -137,7 +138,7 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         untilExpiry + timelineRetention,
         first.channel,
         first.to,
-        v.sealedPlan ?? '',
+        v.sealedPlan === undefined ? '' : storedSeal(v.sealedPlan, v.keyId),
         ...fields,
       ];
       const created = await run('create', allKeys(v.id), args);
@@ -159,7 +160,8 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
       const record = readRecord(id, fields, now);
       if (!record) return null;
       const { plan, sends } = decodeSends(doc);
-      return { record, send: sends[index] ?? null, sealedPlan: plan };
+      const sealedPlan = plan === undefined ? undefined : sealedOf(plan, record.keyId);
+      return { record, send: sends[index] ?? null, sealedPlan };
     },
 
     async check(id, code, nowMs) {
@@ -193,12 +195,17 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
     },
 
     async discard(id) {
-      await redis.del(...allKeys(id));
+      await redis.del(...allKeys(id), keysOf(id).timelineList);
     },
 
     async timeline(id) {
-      const entries = await redis.lrange(keysOf(id).timeline, 0, -1);
-      return entries.map(decodeEvent);
+      const keys = keysOf(id);
+      // One round trip: both are sent before either answer is awaited.
+      const [listed, joined] = await Promise.all([
+        redis.lrange(keys.timelineList, 0, -1),
+        redis.get(keys.timeline),
+      ]);
+      return decodeTimeline(listed, joined);
     },
   };
 }
