@@ -39,7 +39,9 @@ const signed = (scope: string, nonce: string, providerMessageId = 'SM1'): Receip
 
 /** The claims kept in a verification's sends document. */
 async function claims(id: string): Promise<unknown> {
-  return JSON.parse((await redis.get(verificationKeys(prefix, id).sends)) ?? '{}').claims;
+  // The document is [sends, plan, claims] (sends-doc.ts).
+  const doc: unknown[] = JSON.parse((await redis.get(verificationKeys(prefix, id).sends)) ?? '[]');
+  return doc[2] ?? undefined;
 }
 
 describe('recordReceipt with the claim of its signed request', () => {
