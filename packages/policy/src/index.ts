@@ -81,6 +81,7 @@ export {
   RECEIPT_PROVIDERS,
   type ReceiptProvider,
 } from './providers.ts';
+export { publicRandomBytes } from './random.ts';
 export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
 export {
   type DeliveryCounts,

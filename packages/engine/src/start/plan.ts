@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   applyDestinationRules,
   buildPlan,
@@ -10,6 +9,7 @@ import {
   type PhoneDestination,
   type PlanStep,
   parseDestination,
+  publicRandomBytes,
 } from '@sendcode/policy';
 import type { PlannedStart, StartDeps, StartRefusal, StartRequest } from './types.ts';
 
@@ -51,7 +51,7 @@ export function planStart(
   if (!first) throw new Error('buildPlan returned an empty plan');
   const phones = phoneSteps(plan, destinations);
   return {
-    id: `ver_${randomBytes(16).toString('hex')}`,
+    id: `ver_${publicRandomBytes(16).toString('hex')}`,
     client,
     purpose: request.purpose ?? 'sign_in',
     plan,
