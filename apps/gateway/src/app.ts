@@ -26,9 +26,9 @@ export function createApp(deps: GatewayDeps): Express {
   const requireScope = createAuthenticator(deps.config.SENDCODE_API_KEYS);
 
   app.use(httpMetrics(deps.registry));
-  app.use(health(deps));
-  app.get('/openapi.json', serveOpenApi(deps.publicUrl));
 
+  // The API first: its requests are nearly all of them, and each router in front of it (the probes'
+  // is one) is entered and left again on every request.
   const v1 = express.Router();
   v1.use(express.json({ limit: '16kb', strict: true }));
   v1.post('/verifications', requireScope('verify'), createVerification(deps));
@@ -38,6 +38,8 @@ export function createApp(deps: GatewayDeps): Express {
   v1.post('/verifications/:id/cancel', requireScope('verify'), cancelVerification(deps));
   v1.post('/verifications/:id/resend', requireScope('verify'), resendVerification(deps));
   app.use('/v1', v1);
+  app.use(health(deps));
+  app.get('/openapi.json', serveOpenApi(deps.publicUrl));
   app.use('/webhooks', webhooks(deps));
   app.use(support(deps, requireScope));
   app.use('/v2', twilioVerify(deps));

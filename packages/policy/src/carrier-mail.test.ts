@@ -28,7 +28,13 @@ describe('destinationWarnings', () => {
       destinationWarnings({ kind: 'email', address: 'taro@example.com', domain: 'example.com' }),
     ).toEqual([]);
     expect(
-      destinationWarnings({ kind: 'phone', address: '+819012345678', country: 'JP', type: 'mobile' }),
+      destinationWarnings({
+        kind: 'phone',
+        address: '+819012345678',
+        country: 'JP',
+        countryCallingCode: '81',
+        type: 'mobile',
+      }),
     ).toEqual([]);
   });
 });

@@ -3,19 +3,19 @@ import { parseDestination } from './destination.ts';
 
 describe('parseDestination: phone numbers', () => {
   it.each([
-    ['+81 90-1234-5678', '+819012345678', 'JP', 'mobile'],
-    ['+81 3-1234-5678', '+81312345678', 'JP', 'fixed_line'],
-    ['+81 50-1234-5678', '+815012345678', 'JP', 'voip'],
-    ['+81 120-123-456', '+81120123456', 'JP', 'toll_free'],
-    ['+44 7400 123456', '+447400123456', 'GB', 'mobile'],
-    ['+44 (0)20 7946 0958', '+442079460958', 'GB', 'fixed_line'],
-    ['+1 (202) 555-0123', '+12025550123', 'US', 'fixed_line_or_mobile'],
-    ['＋８１ ９０－１２３４－５６７８', '+819012345678', 'JP', 'mobile'],
-    ['  +819012345678  ', '+819012345678', 'JP', 'mobile'],
-  ])('%j → %s (%s, %s)', (to, address, country, type) => {
+    ['+81 90-1234-5678', '+819012345678', 'JP', 'mobile', '81'],
+    ['+81 3-1234-5678', '+81312345678', 'JP', 'fixed_line', '81'],
+    ['+81 50-1234-5678', '+815012345678', 'JP', 'voip', '81'],
+    ['+81 120-123-456', '+81120123456', 'JP', 'toll_free', '81'],
+    ['+44 7400 123456', '+447400123456', 'GB', 'mobile', '44'],
+    ['+44 (0)20 7946 0958', '+442079460958', 'GB', 'fixed_line', '44'],
+    ['+1 (202) 555-0123', '+12025550123', 'US', 'fixed_line_or_mobile', '1'],
+    ['＋８１ ９０－１２３４－５６７８', '+819012345678', 'JP', 'mobile', '81'],
+    ['  +819012345678  ', '+819012345678', 'JP', 'mobile', '81'],
+  ])('%j → %s (%s, %s, +%s)', (to, address, country, type, countryCallingCode) => {
     expect(parseDestination(to)).toEqual({
       ok: true,
-      destination: { kind: 'phone', address, country, type },
+      destination: { kind: 'phone', address, country, countryCallingCode, type },
     });
   });
 
@@ -28,7 +28,13 @@ describe('parseDestination: phone numbers', () => {
     expect(parseDestination('090-1234-5678')).toEqual({ ok: false, reason: 'invalid_phone' });
     expect(parseDestination('090-1234-5678', 'JP')).toEqual({
       ok: true,
-      destination: { kind: 'phone', address: '+819012345678', country: 'JP', type: 'mobile' },
+      destination: {
+        kind: 'phone',
+        address: '+819012345678',
+        country: 'JP',
+        countryCallingCode: '81',
+        type: 'mobile',
+      },
     });
   });
 

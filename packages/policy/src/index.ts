@@ -59,7 +59,7 @@ export {
   sealWith,
 } from './keys.ts';
 export { BLOCK_REASONS, type BlockReason, LIMIT_SCOPES, type LimitScope } from './limits.ts';
-export { maskDestination } from './mask.ts';
+export { maskDestination, maskParsed } from './mask.ts';
 export {
   buildPlan,
   channelFits,
@@ -81,6 +81,7 @@ export {
   RECEIPT_PROVIDERS,
   type ReceiptProvider,
 } from './providers.ts';
+export { publicRandomBytes } from './random.ts';
 export { canRetry, RETRY_EXPIRY_MARGIN_MS, type RetryInput } from './retry.ts';
 export {
   type DeliveryCounts,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskDestination } from './mask.ts';
+import { parseDestination } from './destination.ts';
+import { maskDestination, maskParsed } from './mask.ts';
 
 describe('maskDestination', () => {
   it.each([
@@ -33,5 +34,23 @@ describe('maskDestination', () => {
 
   it('shows nothing of input that is neither an address nor a number', () => {
     expect(maskDestination('not a destination')).toBe('***');
+  });
+});
+
+describe('maskParsed', () => {
+  it.each([
+    '+819012345678',
+    '+81312345678',
+    '+12025550123',
+    '+8613800138000',
+    '+80012345678',
+    '+390612345678',
+    'taro@docomo.ne.jp',
+    'ab@example.com',
+    'たろう@example.jp',
+  ])('masks %s as maskDestination does', (to) => {
+    const parsed = parseDestination(to);
+    if (!parsed.ok) throw new Error(`${to} does not parse`);
+    expect(maskParsed(parsed.destination)).toBe(maskDestination(parsed.destination.address));
   });
 });

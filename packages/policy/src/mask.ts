@@ -3,6 +3,7 @@
  * a user or support agent to recognise "yes, that is my number", not enough to contact anyone.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Destination } from './types.ts';
 
 const STARS = '***';
 // Never show more than this many digits of a national number.
@@ -26,9 +27,12 @@ function maskEmail(address: string, at: number): string {
  */
 function maskPhone(address: string): string {
   const parsed = parsePhoneNumberFromString(address);
-  const digits = address.replace(/\D/g, '');
-  const countryCode = parsed?.countryCallingCode ?? '';
-  const national = parsed === undefined ? digits : parsed.nationalNumber;
+  return parsed === undefined
+    ? maskNational('', address.replace(/\D/g, ''))
+    : maskNational(parsed.countryCallingCode, parsed.nationalNumber);
+}
+
+function maskNational(countryCode: string, national: string): string {
   const shown = Math.max(0, Math.min(MAX_SHOWN, national.length - MIN_HIDDEN));
   const tail = Math.min(4, shown);
   const lead = shown - tail;
@@ -51,4 +55,15 @@ function maskPhone(address: string): string {
 export function maskDestination(address: string): string {
   const at = address.lastIndexOf('@');
   return at >= 0 ? maskEmail(address, at) : maskPhone(address);
+}
+
+/**
+ * `maskDestination` of a destination `parseDestination` made, without parsing the number again: a
+ * start masks every step of its plan, and the parse is most of the masking's cost.
+ */
+export function maskParsed(destination: Destination): string {
+  const { address } = destination;
+  if (destination.kind === 'email') return maskEmail(address, address.lastIndexOf('@'));
+  const { countryCallingCode } = destination;
+  return maskNational(countryCallingCode, address.slice(1 + countryCallingCode.length));
 }

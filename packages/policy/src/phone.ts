@@ -46,6 +46,7 @@ export function parsePhone(input: string, defaultCountry?: CountryCode): PhoneDe
     kind: 'phone',
     address: parsed.number,
     country: parsed.country,
+    countryCallingCode: parsed.countryCallingCode,
     type: type === undefined ? 'unknown' : TYPES[type],
   };
 }

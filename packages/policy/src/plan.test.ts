@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, defaultChannel } from './plan.ts';
 import type { EmailDestination, PhoneDestination } from './types.ts';
 
-const phone: PhoneDestination = { kind: 'phone', address: '+819012345678', country: 'JP', type: 'mobile' };
+const phone: PhoneDestination = {
+  kind: 'phone',
+  address: '+819012345678',
+  country: 'JP',
+  countryCallingCode: '81',
+  type: 'mobile',
+};
 const landline: PhoneDestination = {
   kind: 'phone',
   address: '+81312345678',
   country: 'JP',
+  countryCallingCode: '81',
   type: 'fixed_line',
 };
 const email: EmailDestination = { kind: 'email', address: 'taro@docomo.ne.jp', domain: 'docomo.ne.jp' };

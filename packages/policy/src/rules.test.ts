@@ -3,17 +3,25 @@ import { applyDestinationRules, emailFailoverMs } from './rules.ts';
 import { DEFAULT_SETTINGS, parseSettings } from './settings/parse.ts';
 import type { EmailDestination, PhoneDestination, PlanStep } from './types.ts';
 
-const mobile: PhoneDestination = { kind: 'phone', address: '+819012345678', country: 'JP', type: 'mobile' };
+const mobile: PhoneDestination = {
+  kind: 'phone',
+  address: '+819012345678',
+  country: 'JP',
+  countryCallingCode: '81',
+  type: 'mobile',
+};
 const landline: PhoneDestination = {
   kind: 'phone',
   address: '+81312345678',
   country: 'JP',
+  countryCallingCode: '81',
   type: 'fixed_line',
 };
 const us: PhoneDestination = {
   kind: 'phone',
   address: '+12025550123',
   country: 'US',
+  countryCallingCode: '1',
   type: 'fixed_line_or_mobile',
 };
 const carrier: EmailDestination = { kind: 'email', address: 'taro@docomo.ne.jp', domain: 'docomo.ne.jp' };

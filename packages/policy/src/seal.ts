@@ -2,7 +2,8 @@
  * Destinations at rest: sealed (AES-256-GCM) while a verification needs them, and findable by a keyed
  * hash afterwards, so support can look a destination up without it being stored in clear.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { publicRandomBytes } from './random.ts';
 
 /**
  * The format version every sealed value starts with. v2 binds each value to its verification and
@@ -29,7 +30,7 @@ function fromB64url(part: string, what: string): Buffer {
  * each base64url. The associated data is authenticated, not stored: opening needs the same `aad`.
  */
 export function sealParts(key: Buffer, plaintext: string, aad: string): [string, string, string] {
-  const iv = randomBytes(IV_BYTES);
+  const iv = publicRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -46,6 +46,8 @@ export interface PhoneDestination {
   readonly address: string;
   /** ISO 3166-1 alpha-2, e.g. `JP`; undefined for non-geographic numbers. */
   readonly country: string | undefined;
+  /** The E.164 country calling code, e.g. `81`: the address is `+`, it, and the national number. */
+  readonly countryCallingCode: string;
   readonly type: PhoneType;
 }
 

@@ -77,6 +77,29 @@ describe('Idempotency-Key', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('answers as res.json would: the status, the JSON, its type and its length in bytes', async () => {
+    const body = { n: 1, to: 'たろう@example.jp', list: [1, 'two'] };
+    // The gateway's app is configured so: no ETag.
+    const plain = await serve((app) => {
+      app.set('etag', false);
+      app.get('/', (_req, res) => {
+        res.status(201).json(body);
+      });
+    });
+    const expected = await fetch(plain.url);
+    const expectedText = await expected.text();
+    await plain.close();
+    for (const key of [undefined, freshKey()]) {
+      reset(async () => ({ status: 201, body }));
+      const answer = await post({ a: 1 }, key);
+      expect(answer.status).toBe(201);
+      for (const header of ['content-type', 'content-length']) {
+        expect(answer.headers.get(header)).toBe(expected.headers.get(header));
+      }
+      expect(await answer.text()).toBe(expectedText);
+    }
+  });
+
   it('replays the stored answer, byte for byte, for the same key and body, without running again', async () => {
     reset();
     const key = freshKey();

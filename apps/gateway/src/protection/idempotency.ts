@@ -29,7 +29,7 @@ export function idempotent(
     const key = req.get('idempotency-key');
     if (key === undefined) {
       const answer = await handler(req, res);
-      res.status(answer.status).json(answer.body);
+      sendJson(res, answer.status, JSON.stringify(answer.body));
       return;
     }
     if (!KEY.test(key)) {
@@ -58,8 +58,9 @@ export function idempotent(
       await deps.idempotency.abandon(client, key, bodyHash);
       throw error;
     }
+    const json = JSON.stringify(answer.body);
     try {
-      await deps.idempotency.complete(client, key, bodyHash, answer.status, JSON.stringify(answer.body));
+      await deps.idempotency.complete(client, key, bodyHash, answer.status, json);
     } catch (error) {
       // The request did what it answers (a 201 means its code is queued): saying 503 now would be
       // untrue. Unstored, the key stays locked until LOCK_MS and then a retry runs again, which
@@ -67,8 +68,20 @@ export function idempotent(
       if (!isRedisUnavailable(error)) throw error;
       deps.logger.warn({ err: error }, 'answer not kept for Idempotency-Key replays: Redis refused it');
     }
-    res.status(answer.status).json(answer.body);
+    sendJson(res, answer.status, json);
   };
+}
+
+/**
+ * Answers `json` with the status and headers `res.status(status).json(body)` gives it (the app sets
+ * no JSON replacer, spacing or escaping, and no ETag), without express's way there: settings looked
+ * up, the content type set, then parsed again to add its charset. Every start answers through here.
+ */
+function sendJson(res: Response, status: number, json: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }
 
 /** JSON with object keys sorted, so the same body sent with another key order is the same body. */

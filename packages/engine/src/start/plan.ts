@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import {
   applyDestinationRules,
   buildPlan,
   canonicalDestination,
   type Destination,
   lookupHash,
-  maskDestination,
+  maskParsed,
   numberPrefix,
   type PhoneDestination,
   type PlanStep,
   parseDestination,
+  publicRandomBytes,
 } from '@sendcode/policy';
 import type { PlannedStart, StartDeps, StartRefusal, StartRequest } from './types.ts';
 
@@ -51,11 +51,14 @@ export function planStart(
   if (!first) throw new Error('buildPlan returned an empty plan');
   const phones = phoneSteps(plan, destinations);
   return {
-    id: `ver_${randomBytes(16).toString('hex')}`,
+    id: `ver_${publicRandomBytes(16).toString('hex')}`,
     client,
     purpose: request.purpose ?? 'sign_in',
     plan,
-    planMasked: plan.map((step) => ({ channel: step.channel, to: maskDestination(step.to) })),
+    planMasked: plan.map((step) => ({
+      channel: step.channel,
+      to: maskParsed(destinationOf(step, destinations)),
+    })),
     warnings,
     lookup: lookupHash(deps.ring.current.lookup, canonicalDestination(first.to)),
     phones,
@@ -70,6 +73,13 @@ export function planStart(
 function parse(raw: string, field: string): Destination | StartRefusal {
   const parsed = parseDestination(raw);
   return parsed.ok ? parsed.destination : { reason: 'invalid_destination', field, detail: parsed.reason };
+}
+
+/** The parsed destination a step of the plan sends to. */
+function destinationOf(step: PlanStep, destinations: readonly Destination[]): Destination {
+  const found = destinations.find((d) => d.address === step.to);
+  if (!found) throw new Error('a plan step has no parsed destination');
+  return found;
 }
 
 /** Phone steps that send SMS or calls, with their parsed destination. */
