@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskDestination } from './mask.ts';
+import { parseDestination } from './destination.ts';
+import { destinationFacts, maskDestination } from './mask.ts';
 
 describe('maskDestination', () => {
   it.each([
@@ -34,4 +35,25 @@ describe('maskDestination', () => {
   it('shows nothing of input that is neither an address nor a number', () => {
     expect(maskDestination('not a destination')).toBe('***');
   });
+});
+
+describe('destinationFacts', () => {
+  it.each([
+    ['+819012345678', 'JP'],
+    ['+12025550123', 'US'],
+    ['+14165550123', 'CA'],
+    ['+447911123456', 'GG'],
+    ['+80012345678', undefined],
+    ['+8190123', undefined],
+    ['taro@docomo.ne.jp', undefined],
+  ])(
+    '%s: masked as maskDestination masks it, the country parseDestination gives it (%s)',
+    (address, country) => {
+      const parsed = parseDestination(address);
+      const expected =
+        parsed.ok && parsed.destination.kind === 'phone' ? parsed.destination.country : undefined;
+      expect(expected).toBe(country);
+      expect(destinationFacts(address)).toEqual({ masked: maskDestination(address), country });
+    },
+  );
 });
