@@ -60,6 +60,8 @@ export interface SenderDeps extends EngineDeps {
   readonly spend: SpendLedger;
   readonly channels: ChannelSet;
   readonly circuit: CircuitBreaker;
+  /** Sends the commands `send` issues, without awaiting between them, to Redis in one write (`Stores.together`). */
+  together<T>(send: () => T): T;
   /** Orders a channel's providers for each send by their delivery health. */
   readonly routing: ProviderRouting;
   /** Pauses a channel's queue (BullMQ `worker.rateLimit`) when every provider answered 429. */

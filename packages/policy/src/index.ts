@@ -59,7 +59,7 @@ export {
   sealWith,
 } from './keys.ts';
 export { BLOCK_REASONS, type BlockReason, LIMIT_SCOPES, type LimitScope } from './limits.ts';
-export { maskDestination, maskParsed } from './mask.ts';
+export { type DestinationFacts, destinationFacts, maskDestination, maskParsed } from './mask.ts';
 export {
   buildPlan,
   channelFits,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDestination } from './destination.ts';
-import { maskDestination, maskParsed } from './mask.ts';
+import { destinationFacts, maskDestination, maskParsed } from './mask.ts';
 
 describe('maskDestination', () => {
   it.each([
@@ -53,4 +53,25 @@ describe('maskParsed', () => {
     if (!parsed.ok) throw new Error(`${to} does not parse`);
     expect(maskParsed(parsed.destination)).toBe(maskDestination(parsed.destination.address));
   });
+});
+
+describe('destinationFacts', () => {
+  it.each([
+    ['+819012345678', 'JP'],
+    ['+12025550123', 'US'],
+    ['+14165550123', 'CA'],
+    ['+447911123456', 'GG'],
+    ['+80012345678', undefined],
+    ['+8190123', undefined],
+    ['taro@docomo.ne.jp', undefined],
+  ])(
+    '%s: masked as maskDestination masks it, the country parseDestination gives it (%s)',
+    (address, country) => {
+      const parsed = parseDestination(address);
+      const expected =
+        parsed.ok && parsed.destination.kind === 'phone' ? parsed.destination.country : undefined;
+      expect(expected).toBe(country);
+      expect(destinationFacts(address)).toEqual({ masked: maskDestination(address), country });
+    },
+  );
 });

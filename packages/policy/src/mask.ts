@@ -25,8 +25,7 @@ function maskEmail(address: string, at: number): string {
  * digits ever show, and short numbers show fewer. Simple separators instead of the national format:
  * the same shape in every country is easier to read next to a masked timeline entry.
  */
-function maskPhone(address: string): string {
-  const parsed = parsePhoneNumberFromString(address);
+function maskPhone(address: string, parsed = parsePhoneNumberFromString(address)): string {
   return parsed === undefined
     ? maskNational('', address.replace(/\D/g, ''))
     : maskNational(parsed.countryCallingCode, parsed.nationalNumber);
@@ -66,4 +65,25 @@ export function maskParsed(destination: Destination): string {
   if (destination.kind === 'email') return maskEmail(address, address.lastIndexOf('@'));
   const { countryCallingCode } = destination;
   return maskNational(countryCallingCode, address.slice(1 + countryCallingCode.length));
+}
+
+/** What a send needs of its normalised destination (`destinationFacts`). */
+export interface DestinationFacts {
+  /** As `maskDestination` masks it. */
+  readonly masked: string;
+  /** A valid phone number's ISO 3166-1 alpha-2 country; undefined for an email address, or a number that is invalid or non-geographic. */
+  readonly country: string | undefined;
+}
+
+/**
+ * The masked form and the country of a normalised destination (E.164, as a plan holds it) from one
+ * parse of the number: the parse is most of the cost of either, and a worker needs both for every
+ * SMS and call (the timeline's masked `to`, the spend charge's price by country). The country is the
+ * one `parseDestination` gives the same number.
+ */
+export function destinationFacts(address: string): DestinationFacts {
+  const at = address.lastIndexOf('@');
+  if (at >= 0) return { masked: maskEmail(address, at), country: undefined };
+  const parsed = parsePhoneNumberFromString(address);
+  return { masked: maskPhone(address, parsed), country: parsed?.isValid() ? parsed.country : undefined };
 }

@@ -54,6 +54,7 @@ export {
   type RedisFindingCode,
 } from './core/redis-checks.ts';
 export { type RedisMemory, readRedisMemory } from './core/redis-memory.ts';
+export { writeTogether } from './core/together.ts';
 export * from './core/types.ts';
 export { isRedisRefusal, isRedisUnavailable } from './core/unavailable.ts';
 export {

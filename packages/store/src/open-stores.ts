@@ -2,6 +2,7 @@ import { createAdmission } from './admission/admission.ts';
 import { createAuditLog } from './audit/audit.ts';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker/circuit-breaker.ts';
 import type { RedisConnection } from './core/connection.ts';
+import { writeTogether } from './core/together.ts';
 import { createDurability, type DurabilityOptions } from './durability/durability.ts';
 import { createIdempotencyStore } from './idempotency/idempotency.ts';
 import { createPrefixGuard } from './prefix-guard/prefix-guard.ts';
@@ -57,6 +58,8 @@ export function openStores(redis: RedisConnection, prefix: string, options: Open
     watch: createSendWatch(shared),
     health: createProviderHealth({ ...shared, ...options.health }),
     circuit: createCircuitBreaker({ ...shared, ...options.circuit }),
+    /** Hands the commands `send` issues (without awaiting between them) to Redis in one write (`writeTogether`). */
+    together: <T>(send: () => T): T => writeTogether(redis, send),
   };
 }
 

@@ -1,11 +1,5 @@
 import type { DeliveryErrorKind } from '@sendcode/channels/channel';
-import {
-  type ChannelName,
-  type MessageFor,
-  maskDestination,
-  type PlanStep,
-  type ProviderName,
-} from '@sendcode/policy';
+import type { ChannelName, DestinationFacts, MessageFor, PlanStep, ProviderName } from '@sendcode/policy';
 import type { DeliveryJob, VerificationRecord } from '@sendcode/store';
 import type { Job } from 'bullmq';
 import type { FailedSend, FailoverResult } from '../failover.ts';
@@ -21,6 +15,8 @@ export interface Outgoing<C extends ChannelName> {
   readonly channel: C;
   /** The destination in clear: for the adapters only, never for a log or the timeline. */
   readonly to: string;
+  /** Its masked form and country (`destinationFacts`): for the timeline and the spend charge. */
+  readonly facts: DestinationFacts;
   readonly message: MessageFor<C>;
 }
 
@@ -64,5 +60,5 @@ export function failedSend<C extends ChannelName>(out: Outgoing<C>): FailedSend 
 
 /** Where a timeline event of this send happened: step, channel, provider and the masked destination. */
 export function whereOf<C extends ChannelName>(out: Outgoing<C>, provider: ProviderName) {
-  return { step: out.job.data.step, channel: out.channel, provider, to: maskDestination(out.to) } as const;
+  return { step: out.job.data.step, channel: out.channel, provider, to: out.facts.masked } as const;
 }

@@ -1,4 +1,4 @@
-import { maskDestination } from '@sendcode/policy';
+import { destinationFacts, maskDestination } from '@sendcode/policy';
 import type { DeliveryJob } from '@sendcode/store';
 import type { Job } from 'bullmq';
 import type { SenderDeps } from '../deps.ts';
@@ -71,7 +71,7 @@ export function createDeliveryProcessor(deps: SenderDeps) {
       logger.warn({ send, step, channel, kind: 'render_failed', why }, 'send failed');
       return failUnsent(deps, job, 'render_failed', channel, maskDestination(to));
     }
-    const out = { job, record, plan, channel, to, message: rendered.message };
+    const out = { job, record, plan, channel, to, facts: destinationFacts(to), message: rendered.message };
     await settle(deps, out, await attemptStep(deps, out));
   };
 }

@@ -80,21 +80,23 @@ async function recordAccepted<C extends ChannelName>(
   const { job, channel } = out;
   // Record first: from here on a re-run of this job sends nothing, and receipts can match.
   // Perf: the circuit's success and the receipt timeout go out with markAccepted (one round trip,
-  // not three); Redis still runs markAccepted first, as all share one connection and it is sent
-  // first. The timeout needs no reply of markAccepted: should the send not be recorded after all
+  // and one socket write, not three); Redis still runs markAccepted first, as all share one
+  // connection and it is sent first. The timeout needs no reply of markAccepted: should the send not be recorded after all
   // (gone, or accepted by a racing run), its entry is a no-op when it comes due. The same script
   // takes the send off the watch; should it fail, the reconciler schedules the timeout.
   const waitMs = receiptWaitMs(deps.config, channel, out.plan, job.data.step);
-  const [recorded] = await Promise.all([
-    deps.store.markAccepted(job.data.verificationId, job.data.send, {
-      type: 'sent',
-      at: deps.now(),
-      ...whereOf(out, provider),
-      detail: { providerMessageId, attempt: attemptOf(out), ...routedDetail(route, provider) },
-    }),
-    deps.circuit.record(breakerOf(provider, channel), 'success', deps.now()),
-    deps.watch.accepted(job.data, waitMs === undefined ? undefined : deps.now() + waitMs),
-  ]);
+  const [recorded] = await deps.together(() =>
+    Promise.all([
+      deps.store.markAccepted(job.data.verificationId, job.data.send, {
+        type: 'sent',
+        at: deps.now(),
+        ...whereOf(out, provider),
+        detail: { providerMessageId, attempt: attemptOf(out), ...routedDetail(route, provider) },
+      }),
+      deps.circuit.record(breakerOf(provider, channel), 'success', deps.now()),
+      deps.watch.accepted(job.data, waitMs === undefined ? undefined : deps.now() + waitMs),
+    ]),
+  );
   // The send was no longer queued: another run of this job (its lock lapsed while the provider was
   // called) recorded its own acceptance first, and the destination holds two copies of the one code.
   // Said, so duplicates can be counted (no id, destination or code: DESIGN.md's rule for log lines).

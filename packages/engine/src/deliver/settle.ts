@@ -1,10 +1,4 @@
-import {
-  type ChannelName,
-  canRetry,
-  type FailoverReason,
-  maskDestination,
-  type SendFailure,
-} from '@sendcode/policy';
+import { type ChannelName, canRetry, type FailoverReason, type SendFailure } from '@sendcode/policy';
 import { BACKOFF_JITTER, type DeliveryJob } from '@sendcode/store';
 import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import type { SenderDeps } from '../deps.ts';
@@ -90,7 +84,7 @@ async function failSpendCapped<C extends ChannelName>(deps: SenderDeps, out: Out
     at: deps.now(),
     step,
     channel,
-    to: maskDestination(out.to),
+    to: out.facts.masked,
     detail: { kind: 'spend_cap', attempt: attemptOf(out) },
   });
   const outcome = await deps.store.markFailed(verificationId, deps.now(), {

@@ -1,4 +1,4 @@
-import { type ChannelName, clientSettings, parseDestination, sendCost } from '@sendcode/policy';
+import { type ChannelName, clientSettings, sendCost } from '@sendcode/policy';
 import { spendDay, type VerificationRecord } from '@sendcode/store';
 import type { SenderDeps } from '../deps.ts';
 
@@ -7,17 +7,18 @@ export interface SpendCharge {
   refund(): Promise<void>;
 }
 
-/** Charges an SMS or call to the client's day (email is free); undefined when that would pass its cap. */
+/**
+ * Charges an SMS or call to the client's day (email is free), at the price of the destination's
+ * `country` (`destinationFacts`); undefined when that would pass its cap.
+ */
 export async function chargeSpend(
   deps: SenderDeps,
   record: VerificationRecord,
   channel: ChannelName,
-  to: string,
+  country: string | undefined,
 ): Promise<SpendCharge | undefined> {
   const free = { refund: async () => {} };
   if (channel === 'email') return free;
-  const parsed = parseDestination(to);
-  const country = parsed.ok && parsed.destination.kind === 'phone' ? parsed.destination.country : undefined;
   const micros = Math.round(sendCost(deps.config.settings, country, channel) * 1_000_000);
   const cap = clientSettings(deps.config.settings, record.client).dailySpendCap;
   const day = spendDay(deps.now());

@@ -67,8 +67,10 @@ describe('attemptStep', () => {
     expect(timeline.find((e) => e.type === 'sent')).toMatchObject({
       provider: 'twilio',
       detail: { providerMessageId: 'twilio-1', attempt: 1 },
+      to: '+81 90-****-5678',
     });
-    expect(await spent(fixture)).toBeGreaterThan(0);
+    // At the price of the number's country (JP: 0.07 USD, where the default is 0.08), in micros.
+    expect(await spent(fixture)).toBe(70_000);
     expect(await fixture.deps.receiptDue.size()).toBe(1);
   });
 

@@ -25,7 +25,7 @@ export async function attemptStep<C extends ChannelName>(
   deps: SenderDeps,
   out: Outgoing<C>,
 ): Promise<StepOutcome> {
-  const charge = await chargeSpend(deps, out.record, out.channel, out.to);
+  const charge = await chargeSpend(deps, out.record, out.channel, out.facts.country);
   if (!charge) return { kind: 'spend_capped' };
   const outcome = await tryProviders(deps, out);
   if (outcome.kind !== 'sent') await charge.refund();

@@ -1,4 +1,4 @@
-import type { ChannelName } from '@sendcode/policy';
+import { type ChannelName, destinationFacts } from '@sendcode/policy';
 import { type DeliveryJob, deliveryJobId } from '@sendcode/store';
 import { openSend } from '../open-send.ts';
 import type { EngineFixture } from '../test-fixture.ts';
@@ -27,5 +27,6 @@ export async function outgoing(
   await deps.queues.add(channel, data);
   const job = await fixture.stores.queues.queueOf(channel, data).getJob(deliveryJobId(data));
   if (!job) throw new Error(`the job of ${id} is not queued`);
-  return { job, record: view.record, plan: opened.plan, channel, to, message: rendered.message };
+  const facts = destinationFacts(to);
+  return { job, record: view.record, plan: opened.plan, channel, to, facts, message: rendered.message };
 }
