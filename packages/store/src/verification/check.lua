@@ -99,8 +99,7 @@ end
 if status == 'pending' then
   if matches then
     finalize(recordKey, sendsKey, 'approved', nowArg, retention)
-    pushEvent(timelineKey, timelineRetention, now, 'check_valid')
-    pushEvent(timelineKey, timelineRetention, now, 'approved')
+    pushEvents(timelineKey, timelineRetention, now, { { 'check_valid' }, { 'approved' } })
     return reply(true, 'approved', true)
   end
   countWrong(nil)
