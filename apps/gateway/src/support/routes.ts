@@ -27,9 +27,9 @@ function findVerifications(deps: GatewayDeps): RequestHandler {
     const now = deps.now();
     const views = await Promise.all(
       found.ids.map(async (id) => {
-        const record = await deps.store.get(id, now);
-        if (!record) return undefined;
-        const [sends, timeline] = await Promise.all([deps.store.sends(id), deps.store.timeline(id)]);
+        const [read, sends] = await Promise.all([deps.store.withTimeline(id, now), deps.store.sends(id)]);
+        if (!read) return undefined;
+        const { record, timeline } = read;
         return presentForSupport({ record, sends, timeline, knownWarnings: found.knownWarnings, now });
       }),
     );

@@ -30,9 +30,9 @@ export async function ownVerification(deps: GatewayDeps, rawId: unknown, client:
 /** `GET /v1/verifications/{id}`: state and masked timeline. */
 export function getVerification(deps: GatewayDeps): RequestHandler {
   return async (req, res) => {
-    const record = await ownVerification(deps, req.params.id, res.locals.client as ApiClient);
-    const timeline = await deps.store.timeline(record.id);
-    res.json(presentVerification(record, timeline));
+    const found = await deps.store.withTimeline(pathVerificationId(req.params.id), deps.now());
+    if (!found || found.record.client !== (res.locals.client as ApiClient).name) throw noSuchVerification();
+    res.json(presentVerification(found.record, found.timeline));
   };
 }
 

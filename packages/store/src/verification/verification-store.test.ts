@@ -1,4 +1,4 @@
-import { uniquePrefix } from '@sendcode/testing';
+import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../core/errors.ts';
@@ -194,6 +194,34 @@ describe('timeline', () => {
     await redis.rpush(verificationKeys(prefix, v.id).timelineList, JSON.stringify(old));
     expect((await store.timeline(v.id)).map((e) => e.type)).toEqual(['sent', 'created']);
     expect((await store.timeline(v.id))[0]).toEqual(old);
+  });
+
+  it('withTimeline reads the record and its timeline as of one moment, while another connection fails it', async () => {
+    // The writer has its own connection, so its script lands anywhere among the reader's commands:
+    // two reads in a row could see the pending record, then the timeline with 'delivery_failed'.
+    const writerRedis = testRedis();
+    const writer = createVerificationStore({ redis: writerRedis, prefix });
+    const ids = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const v = newVerification();
+        await store.create(v, T0);
+        return v.id;
+      }),
+    );
+    const reads = await Promise.all(
+      ids.flatMap((id) => [
+        writer.markFailed(id, T0 + 1, { reason: 'test' }).then(() => undefined),
+        store.withTimeline(id, T0 + 2),
+        store.withTimeline(id, T0 + 2),
+      ]),
+    );
+    for (const read of reads) {
+      if (!read) continue;
+      const failedEvent = read.timeline.some((event) => event.type === 'delivery_failed');
+      expect(read.record.status).toBe(failedEvent ? 'failed' : 'pending');
+    }
+    expect(await store.withTimeline(newVerification().id, T0)).toBeNull();
+    await writerRedis.quit();
   });
 
   it('does not resurrect a verification that is gone', async () => {

@@ -80,6 +80,14 @@ export interface VerificationStore extends SendStore {
   discard(id: string): Promise<void>;
   /** The timeline, oldest first; empty when there is none. Throws `malformed_event` on a bad entry. */
   timeline(id: string): Promise<TimelineEvent[]>;
+  /**
+   * The record (as `get` reads it) and its timeline as of one moment, in one transaction: a reader
+   * never sees a final event beside a status still pending. Null when there is no record.
+   */
+  withTimeline(
+    id: string,
+    nowMs: number,
+  ): Promise<{ record: VerificationRecord; timeline: TimelineEvent[] } | null>;
 }
 
 /** Who checks a code, and the code. */
@@ -206,6 +214,25 @@ export function createVerificationStore(options: VerificationStoreOptions): Veri
         redis.get(keys.timeline),
       ]);
       return decodeTimeline(listed, joined);
+    },
+
+    async withTimeline(id, nowMs) {
+      const now = timestamp(nowMs);
+      const keys = keysOf(id);
+      // MULTI, not three reads: the keys share the id's slot, and a status change (one script) lands
+      // either before all three or after them.
+      const replies = await redis
+        .multi()
+        .hgetall(keys.record)
+        .lrange(keys.timelineList, 0, -1)
+        .get(keys.timeline)
+        .exec();
+      const [hash, listed, joined] = (replies ?? []).map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      }) as [Record<string, string>, string[], string | null];
+      const record = readRecord(id, hash ?? {}, now);
+      return record && { record, timeline: decodeTimeline(listed ?? [], joined ?? null) };
     },
   };
 }
