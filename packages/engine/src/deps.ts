@@ -27,6 +27,8 @@ export interface EngineDeps {
    * receipt timeout scheduled, so the workers' reconciler can finish what a failure left half done.
    */
   readonly watch: SendWatch;
+  /** Sends the commands `send` issues, without awaiting between them, to Redis in one write (`Stores.together`). */
+  together<T>(send: () => T): T;
   /**
    * Durable accept: a start answers 201, and a worker lets a sent job complete, only once the writes
    * that promise it reached `REDIS_WAIT_REPLICAS` replicas (off by default).
@@ -60,8 +62,6 @@ export interface SenderDeps extends EngineDeps {
   readonly spend: SpendLedger;
   readonly channels: ChannelSet;
   readonly circuit: CircuitBreaker;
-  /** Sends the commands `send` issues, without awaiting between them, to Redis in one write (`Stores.together`). */
-  together<T>(send: () => T): T;
   /** Orders a channel's providers for each send by their delivery health. */
   readonly routing: ProviderRouting;
   /** Pauses a channel's queue (BullMQ `worker.rateLimit`) when every provider answered 429. */

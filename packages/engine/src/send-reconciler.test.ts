@@ -22,6 +22,7 @@ import {
   type SendRecord,
   type SendWatch,
   type TimelineEvent,
+  writeTogether,
 } from '@sendcode/store';
 import { eventually, testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
@@ -320,6 +321,7 @@ function handDeps(prefix: string, clock: { now: number }) {
     durable: createDurability({ redis, prefix, queues }),
     watch: createSendWatch({ redis, prefix }),
     receiptDue: createReceiptDue({ redis, prefix }),
+    together: <T>(send: () => T): T => writeTogether(redis, send),
     config: {
       maxSends: 5,
       resendCooldownMs: 0,

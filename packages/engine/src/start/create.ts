@@ -29,7 +29,10 @@ import { undoStart } from './undo.ts';
  * cause of the failure. The first send is watched before it is stored, so a gateway that dies
  * between the writes leaves it to the workers' reconciler, which queues it while the pending index
  * still names it. The claim is confirmed before the add so that once a job may exist, a retry of
- * the start resumes this verification.
+ * the start resumes this verification. Watch, create and confirm go out in one write (one round
+ * trip, not three); on Redis Cluster they go to their own nodes at once, so a gateway killed in the
+ * microseconds between those writes could leave a claim without its verification: starts for that
+ * destination and purpose then answer 409 until the claim expires with the code's lifetime.
  */
 export async function createAndEnqueue(
   deps: StartDeps,
@@ -42,22 +45,28 @@ export async function createAndEnqueue(
   const first = start.plan[0];
   if (!first) throw new Error('a planned start has no first step');
   const job = { verificationId: start.id, step: 0, send: 1 };
-  let claimed: boolean;
-  try {
-    await watchSend(deps, job);
-    await deps.store.create(verification, start.nowMs);
-    claimed = await deps.admission.confirmPending(
-      start.client,
-      start.lookup,
-      start.purpose,
-      start.id,
-      start.ttlSeconds * 1000,
-    );
-  } catch (error) {
+  // The three writes leave in one socket write, in this order, without waiting for each other's
+  // answers: Redis runs them one after the other all the same, and a failure of any is taken back
+  // whole (`undoStart` deletes the verification and the claim, whichever of them ran).
+  const [watched, created, claimed] = await Promise.allSettled(
+    deps.together(() => [
+      watchSend(deps, job),
+      deps.store.create(verification, start.nowMs),
+      deps.admission.confirmPending(
+        start.client,
+        start.lookup,
+        start.purpose,
+        start.id,
+        start.ttlSeconds * 1000,
+      ),
+    ]),
+  );
+  const failed = [watched, created, claimed].find((outcome) => outcome.status === 'rejected');
+  if (failed) {
     await undoStart(deps, start, rules);
-    throw error;
+    throw failed.reason;
   }
-  if (!claimed) {
+  if (claimed.status === 'fulfilled' && !claimed.value) {
     // Admission's claim lapsed before the verification was stored (a gateway stalled for seconds):
     // another start may own the destination now, so this one must not send a code of its own.
     await undoStart(deps, start, rules);
