@@ -23,14 +23,24 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './app.ts';
 import type { GatewayEnv } from './config.ts';
 import type { GatewayDeps } from './deps.ts';
+import { trackInFlight } from './in-flight.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { providerAccounts } from './provider-accounts.ts';
 
 export interface RunningGateway {
   readonly url: string;
-  /** Stops accepting requests and closes Redis connections. */
+  /**
+   * Stops accepting requests, lets those being handled answer (up to `SHUTDOWN_DRAIN_MS`), then
+   * closes the Redis connections.
+   */
   close(): Promise<void>;
 }
+
+/**
+ * How long a stopping gateway lets the requests it is handling finish before it closes Redis under
+ * them: a start is a few round trips and its retries, well inside this; Kubernetes' grace is 30 s.
+ */
+export const SHUTDOWN_DRAIN_MS = 10_000;
 
 /**
  * Wires the gateway from its configuration and listens. `PORT=0` picks a free port; the public URL
@@ -38,6 +48,7 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayEnv, logger: Logger): Promise<RunningGateway> {
   const server = createServer();
+  const inFlight = trackInFlight(server);
   // Until the app is wired (Redis connected and checked), every request, a readiness probe too, is
   // answered 503 at once rather than left without an answer.
   let handle: RequestListener = (_req, res) => {
@@ -77,7 +88,13 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
   return {
     url,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Not only the sockets: a client that hung up leaves its handler running, and closing Redis
+      // under it would fail its writes halfway.
+      if (!(await inFlight.drained(SHUTDOWN_DRAIN_MS))) {
+        logger.warn({ requests: inFlight.size }, 'gateway stopping with requests still being handled');
+      }
+      await closed;
       await stores.queues.close();
       await redis.quit();
     },
