@@ -35,6 +35,8 @@ interface Started {
   readonly acceptedAt: number;
   /** Its due time → the 201. */
   readonly acceptMs: number;
+  /** Its due time → the request written: the load generator's own lateness, part of `acceptMs`. */
+  readonly lateMs: number;
 }
 
 export async function steadyScenario(
@@ -57,6 +59,7 @@ export async function steadyScenario(
     return at === undefined || s === undefined ? [] : [at - s.acceptedAt];
   });
   const accept = started.map((s) => s.acceptMs);
+  const late = started.map((s) => s.lateMs);
   await system.reset();
   const p = (values: number[], q: number) => round(quantile(values, q), 1);
   return {
@@ -69,6 +72,7 @@ export async function steadyScenario(
       'delivered receipts recorded': toDelivered.length,
       'accept p50 ms': p(accept, 0.5),
       'accept p99 ms': target(p(accept, 0.99), 25, 'at most'),
+      'of it, the load generator late (due → request written) p50 · p99 ms': `${p(late, 0.5)} · ${p(late, 0.99)}`,
       '201 → provider p50 ms': p(toProvider, 0.5),
       '201 → provider p99 ms': target(p(toProvider, 0.99), 50, 'at most'),
       '201 → delivered receipt p50 ms': p(toDelivered, 0.5),
@@ -96,11 +100,12 @@ async function openLoop(system: BenchSystem, rate: number, seconds: number) {
     const ahead = due - performance.now();
     if (ahead >= 1) await sleep(ahead);
     const sent = next();
+    const lateMs = performance.now() - due;
     const answered = post(agent, `${url}${sent.path}`, headers, JSON.stringify(sent.body)).then(
       ({ status, body }) => {
         const id = startedId(status, body);
         const acceptMs = performance.now() - due;
-        if (id) started.push({ id, to: String(sent.body.to), acceptedAt: Date.now(), acceptMs });
+        if (id) started.push({ id, to: String(sent.body.to), acceptedAt: Date.now(), acceptMs, lateMs });
         else failed += 1;
       },
       () => {
