@@ -29,8 +29,8 @@ import { undoStart } from './undo.ts';
  * cause of the failure. The first send is watched before it is stored, so a gateway that dies
  * between the writes leaves it to the workers' reconciler, which queues it while the pending index
  * still names it. The claim is confirmed before the add so that once a job may exist, a retry of
- * the start resumes this verification. Watch, create and confirm go out in one write (one round
- * trip, not three); on Redis Cluster they go to their own nodes at once, so a gateway killed in the
+ * the start resumes this verification. Watch, create, confirm and the index writes (`indexStart`) go
+ * out in one write (one round trip, not four); on Redis Cluster they go to their own nodes at once, so a gateway killed in the
  * microseconds between those writes could leave a claim without its verification: starts for that
  * destination and purpose then answer 409 until the claim expires with the code's lifetime.
  */
@@ -45,10 +45,10 @@ export async function createAndEnqueue(
   const first = start.plan[0];
   if (!first) throw new Error('a planned start has no first step');
   const job = { verificationId: start.id, step: 0, send: 1 };
-  // The three writes leave in one socket write, in this order, without waiting for each other's
-  // answers: Redis runs them one after the other all the same, and a failure of any is taken back
-  // whole (`undoStart` deletes the verification and the claim, whichever of them ran).
-  const [watched, created, claimed] = await Promise.allSettled(
+  // The writes leave in one socket write, in this order, without waiting for each other's answers:
+  // Redis runs them one after the other all the same, and a failure of any is taken back whole
+  // (`undoStart` deletes the verification and the claim, whichever of them ran).
+  const written = await Promise.allSettled(
     deps.together(() => [
       watchSend(deps, job),
       deps.store.create(verification, start.nowMs),
@@ -59,14 +59,16 @@ export async function createAndEnqueue(
         start.id,
         start.ttlSeconds * 1000,
       ),
+      indexStart(deps, request, start),
     ]),
   );
-  const failed = [watched, created, claimed].find((outcome) => outcome.status === 'rejected');
+  const claimed = written[2];
+  const failed = written.find((outcome) => outcome.status === 'rejected');
   if (failed) {
     await undoStart(deps, start, rules);
     throw failed.reason;
   }
-  if (claimed.status === 'fulfilled' && !claimed.value) {
+  if (claimed?.status === 'fulfilled' && !claimed.value) {
     // Admission's claim lapsed before the verification was stored (a gateway stalled for seconds):
     // another start may own the destination now, so this one must not send a code of its own.
     await undoStart(deps, start, rules);
@@ -120,15 +122,16 @@ async function addAgain(deps: StartDeps, channel: ChannelName, job: DeliveryJob)
 }
 
 /**
- * Phase 5, once the first send is queued: the support index entries and the prefix guard's count.
- * They touch unrelated keys, so they go out together — one round trip on the shared connection
- * instead of several in a row (bench/README.md).
+ * The support index entries and the prefix guard's count, written with the create (the same socket
+ * write). A start taken back after them leaves an index entry naming a verification that is gone,
+ * which the support search skips as it skips an expired one, and one start too many in the prefix
+ * guard's window: both only when Redis failed the start.
  *
- * The code will be sent by now, so the start has succeeded and must say so whatever happens here:
- * when Redis refuses these writes (full, or not answering) they are logged and left — support may
- * not find the verification by destination, and the prefix guard misses one start.
+ * They are not what sends the code, so when Redis refuses them alone (full, or not answering) they
+ * are logged and left — support may not find the verification by destination, and the prefix guard
+ * misses one start.
  */
-export async function indexStart(deps: StartDeps, request: StartRequest, start: PlannedStart) {
+async function indexStart(deps: StartDeps, request: StartRequest, start: PlannedStart) {
   try {
     await writeIndexes(deps, request, start);
   } catch (error) {

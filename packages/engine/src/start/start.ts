@@ -2,7 +2,7 @@ import { clientSettings, lookupHash, numberPrefix } from '@sendcode/policy';
 import { isRedisUnavailable, type VerificationRecord } from '@sendcode/store';
 import { resend } from '../resend.ts';
 import { type Admitted, admitStart } from './admit.ts';
-import { createAndEnqueue, indexStart } from './create.ts';
+import { createAndEnqueue } from './create.ts';
 import { guardStart } from './guard.ts';
 import { limitRules } from './limits.ts';
 import { planStart } from './plan.ts';
@@ -17,8 +17,8 @@ import { undoStart } from './undo.ts';
  * 3. admit: every start limit and the "one pending verification per destination and purpose" index
  *    in one atomic step; a start that finds one pending resends it instead (same id, same code,
  *    subject to the resend cooldown), and concurrent starts meet there (`admitStart`);
- * 4. create and enqueue: the verification stored and its first send queued, or neither;
- * 5. index: the pending index confirmed, support index, prefix guard.
+ * 4. create and enqueue: the verification stored, the pending index confirmed, the support index and
+ *    prefix guard written, and its first send queued; or none of it that matters (`create.ts`).
  * A refused start is kept for support (`refuse.ts`): repeats within the hour count on one record.
  */
 export async function startVerification(
@@ -69,7 +69,6 @@ export async function startVerification(
 
   const created = await createAndEnqueue(deps, policy, request, start, rules);
   if (!created.ok) return { ok: false, reason: 'unavailable', cause: created.cause };
-  await indexStart(deps, request, start);
   const unconfirmed = await replicated(deps, start, created.record);
   if (unconfirmed) return unconfirmed;
   deps.logger.info({ channel: created.record.channel, client }, 'verification started');
