@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'undici';
 import type { MessageLog, SandboxDeliveryStatus } from '../messages.ts';
 import { pause } from '../pause.ts';
@@ -44,6 +45,9 @@ export class ReceiptDispatcher {
   constructor(log: MessageLog, options: { delayMs: number }) {
     this.#log = log;
     this.#delayMs = options.delayMs;
+    // Every sequence waiting out its delay listens for the close: hundreds at a time under load,
+    // each removed when its wait ends, so Node's leak warning at 11 would only be noise.
+    setMaxListeners(0, this.#closing.signal);
   }
 
   /** Starts sending in the background. */
