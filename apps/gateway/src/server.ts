@@ -40,7 +40,7 @@ export interface RunningGateway {
  * How long a stopping gateway lets the requests it is handling finish before it closes Redis under
  * them: a start is a few round trips and its retries, well inside this; Kubernetes' grace is 30 s.
  */
-export const SHUTDOWN_DRAIN_MS = 10_000;
+const SHUTDOWN_DRAIN_MS = 10_000;
 
 /**
  * Wires the gateway from its configuration and listens. `PORT=0` picks a free port; the public URL

@@ -30,9 +30,10 @@ import { undoStart } from './undo.ts';
  * between the writes leaves it to the workers' reconciler, which queues it while the pending index
  * still names it. The claim is confirmed before the add so that once a job may exist, a retry of
  * the start resumes this verification. Watch, create, confirm and the index writes (`indexStart`) go
- * out in one write (one round trip, not four); on Redis Cluster they go to their own nodes at once, so a gateway killed in the
- * microseconds between those writes could leave a claim without its verification: starts for that
- * destination and purpose then answer 409 until the claim expires with the code's lifetime.
+ * out in one write (one round trip, not four); on Redis Cluster they go to their own nodes at once,
+ * so a gateway killed in the microseconds between those writes could leave a claim without its
+ * verification: starts for that destination and purpose then answer 409 until the claim expires
+ * with the code's lifetime.
  */
 export async function createAndEnqueue(
   deps: StartDeps,
@@ -49,26 +50,29 @@ export async function createAndEnqueue(
   // Redis runs them one after the other all the same, and a failure of any is taken back whole
   // (`undoStart` deletes the verification and the claim, whichever of them ran).
   const written = await Promise.allSettled(
-    deps.together(() => [
-      watchSend(deps, job),
-      deps.store.create(verification, start.nowMs),
-      deps.admission.confirmPending(
-        start.client,
-        start.lookup,
-        start.purpose,
-        start.id,
-        start.ttlSeconds * 1000,
-      ),
-      indexStart(deps, request, start),
-    ]),
+    deps.together(
+      () =>
+        [
+          watchSend(deps, job),
+          deps.store.create(verification, start.nowMs),
+          deps.admission.confirmPending(
+            start.client,
+            start.lookup,
+            start.purpose,
+            start.id,
+            start.ttlSeconds * 1000,
+          ),
+          indexStart(deps, request, start),
+        ] as const,
+    ),
   );
-  const claimed = written[2];
   const failed = written.find((outcome) => outcome.status === 'rejected');
   if (failed) {
     await undoStart(deps, start, rules);
     throw failed.reason;
   }
-  if (claimed?.status === 'fulfilled' && !claimed.value) {
+  const [, , claimed] = written;
+  if (claimed.status === 'fulfilled' && !claimed.value) {
     // Admission's claim lapsed before the verification was stored (a gateway stalled for seconds):
     // another start may own the destination now, so this one must not send a code of its own.
     await undoStart(deps, start, rules);
