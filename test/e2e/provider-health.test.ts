@@ -11,14 +11,15 @@ type Json = any;
 /**
  * Routing around a provider that accepts but does not deliver, live: the whole system, SMS starts
  * at a steady rate, and the sandbox's `no_receipt` fault on every Twilio SMS (POST /faults), then
- * cleared (DELETE /faults). The windows are the defaults' scaled down (10 s window, 1 s receipt
- * timeout, 5 s cooldown) so the switch and the recovery take seconds; the policy's simulation
- * proves the same at the default settings over minutes.
+ * cleared (DELETE /faults). The windows are the defaults' scaled down (15 s window, 1 s receipt
+ * timeout, 5 s cooldown) so the switch and the recovery take seconds. At 40 starts/s a demoted
+ * Twilio's window holds about 30 probes: recovery's confidence bound needs 22 or more, all
+ * delivered. The policy's simulation proves the same at the default settings over minutes.
  */
 
-const RATE = 20;
+const RATE = 40;
 const HEALTH = {
-  windowSeconds: 10,
+  windowSeconds: 15,
   minOutcomes: 5,
   demoteBelow: 0.8,
   healthyAt: 0.95,

@@ -68,6 +68,23 @@ export function deliveredRatio(counts: DeliveryCounts): number | undefined {
   return total === 0 ? undefined : counts.delivered / total;
 }
 
+/** z of a one-sided 99 % confidence bound. */
+const Z_99 = 2.326;
+
+/**
+ * The lower bound of the delivered ratio at 99 % confidence (one-sided, Wilson's score interval);
+ * undefined when there are no outcomes. A ratio over a few dozen outcomes says little: 21 of 21
+ * delivered bounds it at 0.795 only, 30 of 30 at 0.847, 143 of 150 (0.95) at 0.895.
+ */
+export function deliveredLowerBound(counts: DeliveryCounts): number | undefined {
+  const n = outcomes(counts);
+  if (n === 0) return undefined;
+  const ratio = counts.delivered / n;
+  const z2 = Z_99 * Z_99;
+  const spread = Z_99 * Math.sqrt((ratio * (1 - ratio)) / n + z2 / (4 * n * n));
+  return Math.max(0, (ratio + z2 / (2 * n) - spread) / (1 + z2 / n));
+}
+
 /** Mean time from acceptance to the delivered receipt, seconds; undefined when nothing was delivered. */
 export function meanReceiptSeconds(counts: DeliveryCounts): number | undefined {
   return counts.delivered === 0 ? undefined : counts.latencyMs / counts.delivered / 1000;

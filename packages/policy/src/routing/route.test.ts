@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProviderName } from '../providers.ts';
 import { DEFAULT_SETTINGS, parseSettings } from '../settings/parse.ts';
-import { type DeliveryCounts, deliveryWindow, healthBucketMs, healthVerdict } from './health.ts';
+import {
+  type DeliveryCounts,
+  deliveredLowerBound,
+  deliveryWindow,
+  healthBucketMs,
+  healthVerdict,
+  NO_OUTCOMES,
+} from './health.ts';
 import {
   nextRouteStates,
   orderProviders,
@@ -59,6 +66,15 @@ describe('health verdicts and windows', () => {
     expect(healthVerdict({ delivered: 15, failed: 5, noReceipt: 0, latencyMs: 0 }, RULES)).toBe('failing');
   });
 
+  it('bounds the delivered ratio from below at 99 % confidence (Wilson), tighter as outcomes grow', () => {
+    expect(deliveredLowerBound(NO_OUTCOMES)).toBeUndefined();
+    expect(deliveredLowerBound(counts(21, 1))).toBeCloseTo(0.795, 3);
+    expect(deliveredLowerBound(counts(30, 1))).toBeCloseTo(0.847, 3);
+    expect(deliveredLowerBound(counts(150, 0.95))).toBeCloseTo(0.895, 3);
+    expect(deliveredLowerBound(counts(10_000, 0.95))).toBeCloseTo(0.945, 3);
+    expect(deliveredLowerBound(counts(40, 0))).toBe(0);
+  });
+
   it('a window holds the buckets that started within it', () => {
     const bucket = (start: number, delivered: number) => ({
       start,
@@ -101,6 +117,24 @@ describe('nextRouteStates', () => {
     const demoted: RouteStates = { twilio: { state: 'demoted', since: T0 - 1 } };
     expect(step(demoted, { twilio: counts(40, 0.9) }).changes).toEqual([]);
     expect(step(demoted, { twilio: counts(5, 1) }).changes).toEqual([]);
+  });
+
+  it('takes a demoted provider back only on a healthy ratio that chance would rarely give a failing one', () => {
+    // At low volume a demoted provider is judged on a few dozen probes: 20 of 21 delivered (0.95)
+    // comes from one delivering 0.7 about one window in 180, and 21 of 21 is still too few.
+    const demoted: RouteStates = { twilio: { state: 'demoted', since: T0 - 1 } };
+    expect(step(demoted, { twilio: counts(21, 20 / 21) }).changes).toEqual([]);
+    expect(step(demoted, { twilio: counts(21, 1) }).changes).toEqual([]);
+    expect(step(demoted, { twilio: counts(30, 29 / 30) }).changes).toEqual([]);
+    expect(step(demoted, { twilio: counts(30, 1) }).states.twilio).toEqual({
+      state: 'recovering',
+      since: T0,
+    });
+    // With enough outcomes the healthy ratio alone decides, as before.
+    expect(step(demoted, { twilio: counts(150, 0.95) }).states.twilio).toEqual({
+      state: 'recovering',
+      since: T0,
+    });
   });
 
   it('promotes back only after the ratio held at healthyAt for the cooldown; a lapse starts again', () => {

@@ -12,6 +12,11 @@
  * - probes: a demoted provider keeps `probeShare` of first sends, so its ratio keeps being measured
  *   and it can recover; while it recovers its share grows steadily to all of it, so traffic returns
  *   gradually rather than in one jump;
+ * - recovery beyond chance: a demoted provider is judged on its probes alone, a few dozen a window at
+ *   low volume, where one delivering 0.7 reads 20 of 21 (0.95) about one window in 180. It starts
+ *   recovering only when its ratio is at `healthyAt` and, at 99 % confidence, above `demoteBelow`
+ *   (`deliveredLowerBound`): 30 of 30 do, 29 of 30 do not; from about 150 outcomes the ratio alone
+ *   decides;
  * - too little to judge (`minOutcomes`) moves nothing, and a provider is only demoted when another
  *   can take over: one that is healthy, or has carried too little to judge (the second provider
  *   carries nothing in good times), and is not demoted itself. When every provider is failing the
@@ -20,7 +25,14 @@
 
 import type { ProviderName } from '../providers.ts';
 import type { ProviderHealthRules } from '../settings/types.ts';
-import { type DeliveryCounts, deliveredRatio, healthVerdict, NO_OUTCOMES, outcomes } from './health.ts';
+import {
+  type DeliveryCounts,
+  deliveredLowerBound,
+  deliveredRatio,
+  healthVerdict,
+  NO_OUTCOMES,
+  outcomes,
+} from './health.ts';
 
 /** Where a provider stands. Stored in Redis: add, never rename. */
 export const ROUTE_STATES = ['healthy', 'demoted', 'recovering'] as const;
@@ -67,7 +79,7 @@ export interface RouteChange {
  * `providers` does not change the outcome):
  * - healthy → demoted: its verdict is `failing` and another provider that is not demoted is
  *   `healthy` or `unknown`;
- * - demoted → recovering: its verdict is `healthy`;
+ * - demoted → recovering: its verdict is `healthy` and its ratio's lower bound clears `demoteBelow`;
  * - recovering → demoted: its verdict is `failing` or `fair` (the wait starts again);
  * - recovering → healthy: still `healthy`, `cooldownSeconds` after it started recovering.
  * Anything else, an `unknown` verdict included, leaves the state as it is.
@@ -80,6 +92,8 @@ export function nextRouteStates(input: RouteInput): {
   const stateOf = (p: ProviderName) => input.states[p] ?? HEALTHY;
   const windowOf = (p: ProviderName) => input.windows[p] ?? NO_OUTCOMES;
   const verdictOf = (p: ProviderName) => healthVerdict(windowOf(p), rules);
+  const recoveredOf = (p: ProviderName) =>
+    verdictOf(p) === 'healthy' && (deliveredLowerBound(windowOf(p)) ?? 0) >= rules.demoteBelow;
   const canTakeOver = (p: ProviderName) =>
     stateOf(p).state !== 'demoted' && (verdictOf(p) === 'healthy' || verdictOf(p) === 'unknown');
 
@@ -87,8 +101,11 @@ export function nextRouteStates(input: RouteInput): {
   const changes: RouteChange[] = [];
   for (const provider of providers) {
     const before = stateOf(provider);
-    const after = step(before, verdictOf(provider), () =>
-      providers.some((other) => other !== provider && canTakeOver(other)),
+    const after = step(
+      before,
+      verdictOf(provider),
+      () => recoveredOf(provider),
+      () => providers.some((other) => other !== provider && canTakeOver(other)),
     );
     states[provider] = after;
     if (after.state !== before.state) {
@@ -104,12 +121,17 @@ export function nextRouteStates(input: RouteInput): {
   }
   return { states, changes };
 
-  function step(state: RouteState, verdict: ReturnType<typeof verdictOf>, others: () => boolean): RouteState {
+  function step(
+    state: RouteState,
+    verdict: ReturnType<typeof verdictOf>,
+    recovered: () => boolean,
+    others: () => boolean,
+  ): RouteState {
     switch (state.state) {
       case 'healthy':
         return verdict === 'failing' && others() ? { state: 'demoted', since: now } : state;
       case 'demoted':
-        return verdict === 'healthy' ? { state: 'recovering', since: now } : state;
+        return recovered() ? { state: 'recovering', since: now } : state;
       case 'recovering':
         if (verdict === 'failing' || verdict === 'fair') return { state: 'demoted', since: now };
         return verdict === 'healthy' && now - state.since >= rules.cooldownSeconds * 1000 ? HEALTHY : state;

@@ -92,6 +92,25 @@ describe('routing around a silent Twilio at 10 first sends/s, default settings (
   });
 });
 
+describe('a failing provider at low volume (simulated time)', () => {
+  it('is not taken back on a lucky window of probes', () => {
+    // 2 first sends/s: a demoted provider gets about 30 probes a window. Judged on the ratio alone,
+    // seed 3 read 20 of 21 delivered (0.952) 20 minutes in and flapped demoted → recovering → demoted.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const run = simulate({
+        providers: PROVIDERS,
+        rules: RULES,
+        rate: 2,
+        durationMs: 60 * MINUTE,
+        behaviour: (provider, _at, draw) =>
+          draw < (provider === 'twilio' ? 0.682 : 0.98) ? 'delivered' : 'silent',
+        seed,
+      });
+      expect(run.changes.map((c) => `${c.provider} ${c.to}`)).toEqual(['twilio demoted']);
+    }
+  });
+});
+
 /** A delivery probability plainly failing or healthy: far from both thresholds (0.8 and 0.95). */
 const clearProbability = fc.oneof(
   fc.double({ min: 0, max: 0.7, noNaN: true }),
@@ -130,12 +149,13 @@ describe('no flapping under steady delivery (property, simulated time)', () => {
           expect(moves.length, `${provider}: ${moves.map((m) => m.to).join(' → ')}`).toBeLessThanOrEqual(1);
         }
       }),
-      // A fixed seed, so a CI run cannot turn red by drawing the case this property still finds:
-      // a failing provider near 0.7 at 1–2 first sends/s is judged on a few probes, reads healthy
-      // by chance and flaps demoted → recovering → demoted (seed -1834735692 shrinks to
-      // { twilio: 0.682, vonage: 0.98, rate: 2 }). That flap is open, not accepted: recovery needs
-      // a judgement on enough outcomes, which this property is to show once it is in.
-      { numRuns: 25, seed: 42 },
+      // A fixed seed: the one that found a failing provider near 0.7 at 2 first sends/s reading
+      // healthy on a lucky window of probes (it shrank to { twilio: 0.682, vonage: 0.98, rate: 2 }),
+      // which recovery's confidence bound now rules out. Left by chance: a run of 22 or more
+      // deliveries in a row from a provider delivering 0.6–0.7 at 2–4 first sends/s, which flaps
+      // about one simulated hour in 1,000 (7 in 1,000 before the bound), so a random seed could
+      // still turn a CI run red now and then.
+      { numRuns: 25, seed: -1834735692 },
     );
   });
 });
