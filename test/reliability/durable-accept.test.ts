@@ -56,3 +56,29 @@ it('201 with the replica up; 503 with Retry-After without it; the retry resumes 
   const { body } = await system.api('GET', `/v1/verifications/${retried.body.id}`);
   expect(body.timeline.filter((e: { type: string }) => e.type === 'sent')).toHaveLength(2);
 });
+
+it('an API resend without the replica: 503 with Retry-After, and the resend stands (its code arrives)', async () => {
+  const started = await system.api('POST', '/v1/verifications', { to: 'resend@example.com' });
+  expect(started.status).toBe(201);
+  await system.messagesFor('resend@example.com', 1);
+
+  await servers.replica.kill();
+  let refused: Response;
+  try {
+    refused = await fetch(`${system.gateway.url}/v1/verifications/${started.body.id}/resend`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${system.verifyKey}` },
+    });
+  } finally {
+    await servers.replica.start();
+  }
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get('retry-after')).toBe('1');
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+
+  // Queued on the master before the WAIT: the same code goes out a second time.
+  const messages = await system.messagesFor('resend@example.com', 2);
+  expect(new Set(messages.map((m) => m.code)).size).toBe(1);
+  const { body } = await system.api('GET', `/v1/verifications/${started.body.id}`);
+  expect(body.timeline.filter((e: { type: string }) => e.type === 'resend')).toHaveLength(1);
+});

@@ -138,7 +138,7 @@ function resendOperation() {
     security: verify,
     parameters: byId,
     requestBody: { ...body('Resend'), required: false },
-    responses: { '202': ok('Verification', 'Queued.'), ...errors(400, 401, 403, 404, 409, 429) },
+    responses: { '202': ok('Verification', 'Queued.'), ...errors(400, 401, 403, 404, 409, 429, 503) },
   };
 }
 
@@ -175,7 +175,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Not pending (over for a resend or a check), the Idempotency-Key is in use, or the same verification is being created by a concurrent start.',
   422: 'Idempotency-Key reused with another body.',
   429: 'A limit: see Retry-After.',
-  503: 'A dependency is unavailable; nothing was sent.',
+  503: 'Redis is unavailable, or with durable accept the writes did not reach a replica (the code may be on its way); retry after Retry-After.',
 };
 
 function errors(...statuses: number[]) {

@@ -1,5 +1,5 @@
 import type { ChannelName, LimitScope } from '@sendcode/policy';
-import type { AdvanceOutcome, VerificationRecord } from '@sendcode/store';
+import { type AdvanceOutcome, isRedisUnavailable, type VerificationRecord } from '@sendcode/store';
 import type { EngineDeps } from './deps.ts';
 import { chargeSend } from './send-limits.ts';
 import { watchSend } from './send-reconciler.ts';
@@ -14,13 +14,19 @@ export type ResendResult =
       readonly scope: LimitScope;
       readonly retryAfterMs: number;
     }
+  /**
+   * Durable accept: the resend is queued, but its writes did not reach the replicas asked for. It
+   * stands (its code may be on its way): a retry inside the cooldown is a 429.
+   */
+  | { readonly ok: false; readonly reason: 'unavailable'; readonly cause: unknown }
   | Exclude<AdvanceOutcome, { ok: true }>;
 
 /**
  * "Use another option": sends the same code again, on `channel` if given (its first step in the plan)
  * or on the current step. The cooldown since the last send and the cap on sends are checked in the
  * same atomic step that records the resend; then the resend counts against its destination's limits
- * like a start (`chargeSend`).
+ * like a start (`chargeSend`). With durable accept the answer waits for the resend's writes to reach
+ * the replicas.
  */
 export async function resend(
   deps: EngineDeps,
@@ -53,5 +59,12 @@ export async function resend(
     return { ok: false, reason: 'rate_limited', scope: charged.scope, retryAfterMs: charged.retryAfterMs };
   }
   await deps.queues.add(target.channel, job);
+  try {
+    await deps.durable.resent({ ...job, channel: target.channel });
+  } catch (cause) {
+    if (!isRedisUnavailable(cause)) throw cause;
+    deps.logger.warn({ err: cause }, 'code sent again, not yet on a replica');
+    return { ok: false, reason: 'unavailable', cause };
+  }
   return { ok: true, send: outcome.send, step, channel: target.channel };
 }

@@ -52,6 +52,13 @@ export function resendVerification(deps: GatewayDeps): RequestHandler {
           throw new ApiError('verification_not_pending', 'The verification has expired.', {
             status: 'expired',
           });
+        case 'unavailable':
+          throw new ApiError(
+            'unavailable',
+            'Could not confirm the code was queued again; it may still arrive. Retry after the resend cooldown.',
+            undefined,
+            { cause: outcome.cause, retryAfterMs: Math.max(1_000, deps.engine.config.resendCooldownMs) },
+          );
         case 'gone':
         case 'superseded':
           throw new ApiError('not_found');

@@ -75,7 +75,10 @@ export async function startVerification(
   return { ok: true, created: true, record: created.record, warnings: start.warnings };
 }
 
-/** Resends a pending verification that admission found for this destination and purpose. */
+/**
+ * Resends a pending verification that admission found for this destination and purpose (with durable
+ * accept, `resend` waits for its writes to reach the replicas).
+ */
 async function resume(
   deps: StartDeps,
   request: StartRequest,
@@ -91,6 +94,8 @@ async function resume(
         return { ok: false, reason: 'max_sends_reached', retryAfterMs: existing.expiresAt - deps.now() };
       case 'rate_limited':
         return limited(deps, request, start, outcome.scope, outcome.retryAfterMs);
+      case 'unavailable':
+        return { ok: false, reason: 'unavailable', cause: outcome.cause };
       default:
         // It became final meanwhile: the caller may simply start again.
         return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
@@ -98,14 +103,7 @@ async function resume(
   }
   const updated = await deps.store.get(existing.id, deps.now());
   if (!updated) return { ok: false, reason: 'being_created', retryAfterMs: 1_000 };
-  return (
-    (await replicated(deps, start, updated)) ?? {
-      ok: true,
-      created: false,
-      record: updated,
-      warnings: start.warnings,
-    }
-  );
+  return { ok: true, created: false, record: updated, warnings: start.warnings };
 }
 
 /**

@@ -12,17 +12,20 @@ import { sendWatchKey } from '../send-watch/send-watch.ts';
  * right after answering takes its last writes with it, and the replica promoted in its place never
  * heard of them. `WAIT n timeout` answers once `n` replicas have acknowledged every write made so far
  * on the connection it is sent on. So after the writes that make a promise — a start's verification,
- * pending-index claim, send watch and first job; a worker's "accepted by the provider" — a WAIT goes
- * to each master that took one of them, over the connection that carried them (on a cluster, the
- * node's own connection: ioredis sends a slot's commands there, BullMQ's Queue shares ours). Fewer
- * acknowledgements than asked within the timeout fail with `ReplicaWaitError`, which callers treat
- * as Redis being unavailable: the writes stand (WAIT undoes nothing), only the promise is not made.
+ * pending-index claim, send watch and first job; a resend's send, watch and job; a worker's
+ * "accepted by the provider" — a WAIT goes to each master that took one of them, over the connection
+ * that carried them (on a cluster, the node's own connection: ioredis sends a slot's commands there,
+ * BullMQ's Queue shares ours). Fewer acknowledgements than asked within the timeout fail with
+ * `ReplicaWaitError`, which callers treat as Redis being unavailable: the writes stand (WAIT undoes
+ * nothing), only the promise is not made.
  */
 export interface Durability {
   /** Replicas each write must reach before it counts; 0: off, every method returns at once. */
   readonly replicas: number;
   /** After a start (or a resume) of `verificationId`: its record, its claim, the watch and the job. */
   started(start: StartedKeys): Promise<void>;
+  /** After an API resend: its send on the record, the watch and the job. */
+  resent(job: ResentJob): Promise<void>;
   /** After a worker recorded the send of `verificationId` as accepted by the provider. */
   accepted(verificationId: string): Promise<void>;
 }
@@ -34,6 +37,14 @@ export interface StartedKeys {
   readonly lookup: string;
   readonly purpose: string;
   /** The channel whose queue took the job. */
+  readonly channel: ChannelName;
+}
+
+/** The job a resend queued. */
+export interface ResentJob {
+  readonly verificationId: string;
+  readonly step: number;
+  readonly send: number;
   readonly channel: ChannelName;
 }
 
@@ -76,6 +87,12 @@ export function createDurability(options: DurabilityOptions): Durability {
         queues
           .queueOf(start.channel, { verificationId: start.verificationId, step: 0, send: 1 })
           .toKey('wait'),
+      ]),
+    resent: ({ channel, ...job }) =>
+      reached([
+        verificationKeys(prefix, job.verificationId).record,
+        sendWatchKey(prefix),
+        queues.queueOf(channel, job).toKey('wait'),
       ]),
     // The sends document shares the record's slot; the watch's entry is a reconciler's hint.
     accepted: (verificationId) => reached([verificationKeys(prefix, verificationId).record]),
