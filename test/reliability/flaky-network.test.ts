@@ -13,11 +13,11 @@ import { printFigures } from '../helpers/tally.ts';
 
 /**
  * A flaky network between Sendcode and Redis: gateway and workers reach Redis through a TCP proxy
- * that adds latency, resets every connection, or black-holes them (TCP up, nothing forwarded) for a
- * while. Under each, starts keep coming from clients that retry a 503 after its Retry-After; every
- * verification answered 201 is delivered with its one code, nobody gets a second code, and while
- * Redis does not answer the gateway says 503 at once rather than hanging. The workers are left to
- * recover by themselves (their watchdog armed at 5 s).
+ * that adds latency, resets every connection, black-holes them (TCP up, nothing forwarded) for a
+ * while, or silences the open ones for good. Under each, starts keep coming from clients that retry
+ * a 503 after its Retry-After; every verification answered 201 is delivered with its one code,
+ * nobody gets a second code, and while Redis does not answer the gateway says 503 at once rather
+ * than hanging. The workers are left to recover by themselves (their watchdog armed at 5 s).
  */
 const N = Number(process.env.FLAKY_N ?? 150);
 /** Every answer while the hole lasts comes within this; the hole lasts longer, so a hang shows. */
@@ -107,6 +107,16 @@ it('every connection reset three times under load: every accepted verification d
     }
   });
   printFigures('connections reset x3', figures, `answers ${statusCounts(attempts)}`);
+});
+
+it('connections gone silent for good (a forgotten NAT entry): every accepted verification delivered over new ones', {
+  timeout: 120_000 + N * 30,
+}, async () => {
+  const { attempts, figures } = await underFault('silent', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    proxy.silence();
+  });
+  printFigures('connections silenced', figures, `answers ${statusCounts(attempts)}`);
 });
 
 it(`${LATENCY_MS} ms of latency each way: every verification accepted and delivered, none refused`, {

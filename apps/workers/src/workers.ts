@@ -21,6 +21,7 @@ import {
   createRedisConnection,
   keepLease,
   openStores,
+  type RedisConnection,
   type Stores,
 } from '@sendcode/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -53,6 +54,15 @@ const CLOSED_HINT_MS = 250;
  */
 const ROUTING_CACHE_MS = 1_000;
 
+/**
+ * A connection that has carried nothing back for this long while a command waits on it is dropped
+ * and opened again, its unanswered commands sent again (ioredis `socketTimeout`): a link a NAT or a
+ * firewall forgot answers nothing, ever, and no reset comes to say so. Longer than any command here
+ * waits by design: BullMQ blocks for a job at most 10 s (on a connection that inherits this one's
+ * options), a durable accept's WAIT at most 10 s (`REDIS_WAIT_TIMEOUT_MS`).
+ */
+const SILENT_LINK_MS = 15_000;
+
 /** The queue-metrics lease: renewed every third of it, taken over this long after its holder dies. */
 const QUEUE_METRICS_LEASE_MS = 15_000;
 
@@ -68,13 +78,7 @@ export async function startWorkers(
   const channels = options.channels ?? buildChannels(config);
   const dkimWarning = dkimAlignmentWarning(config);
   if (dkimWarning !== undefined) logger.warn(dkimWarning);
-  const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
-  // ioredis reconnects by itself; an error event without a listener would crash the process.
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
-    redis.disconnect();
-    throw error;
-  });
+  const redis = await connect(config.REDIS_URL, logger);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const engine = engineConfig(config);
@@ -155,6 +159,18 @@ export async function startWorkers(
       return closing;
     },
   };
+}
+
+/** The workers' one connection (BullMQ duplicates it for its blocking reads), checked at boot. */
+async function connect(url: string, logger: Logger): Promise<RedisConnection> {
+  const redis = createRedisConnection(url, { maxRetriesPerRequest: null, socketTimeout: SILENT_LINK_MS });
+  // ioredis reconnects by itself; an error event without a listener would crash the process.
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  await checkRedisAtBoot(redis, logger).catch(async (error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
+  return redis;
 }
 
 /** What the delivery and receipt-timeout processors and the reconciler are given. */

@@ -5,7 +5,8 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 /**
  * The proxy itself, in front of a plain TCP server: bytes stay in order per direction whatever the
- * latency does, a FIN follows the data sent before it, and a black hole holds data until healed.
+ * latency does, a FIN follows the data sent before it, a black hole holds data until healed, and a
+ * silenced connection carries nothing ever again.
  */
 let server: Server | undefined;
 let proxy: TcpProxy | undefined;
@@ -123,6 +124,27 @@ it('resets every open connection on reset(), and accepts new ones', async () => 
   const error = new Promise<Error>((resolve) => client.once('error', resolve));
   target.reset();
   expect((await error).message).toMatch(/ECONNRESET/);
+  const next = await connectTo(target);
+  next.write('again');
+  const [echo] = (await once(next, 'data')) as [Buffer];
+  expect(echo.toString()).toBe('again');
+});
+
+it('silences the open connections for good, heal() or not, and forwards new ones', async () => {
+  let arrived = '';
+  const target = await behindProxy((socket) => {
+    socket.on('data', (chunk: Buffer) => {
+      arrived += chunk.toString();
+      socket.write(chunk);
+    });
+  });
+  const silent = await connectTo(target);
+  target.silence();
+  silent.write('lost');
+  target.heal();
+  await pause(300);
+  expect(arrived).toBe('');
+  expect(silent.destroyed).toBe(false);
   const next = await connectTo(target);
   next.write('again');
   const [echo] = (await once(next, 'data')) as [Buffer];

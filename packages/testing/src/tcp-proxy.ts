@@ -22,6 +22,11 @@ export interface TcpProxy {
   blackhole(): void;
   /** Ends a black hole: held data flows again. */
   heal(): void;
+  /**
+   * Stops forwarding on every connection open now, for good, keeping them open (a link a NAT or a
+   * firewall forgot: no reset, nothing ever arrives); new connections are forwarded.
+   */
+  silence(): void;
   /** Connections open now (client side). */
   connections(): number;
   close(): Promise<void>;
@@ -75,13 +80,14 @@ class Lane {
 interface Pair {
   readonly sockets: readonly [Socket, Socket];
   readonly lanes: readonly [Lane, Lane];
+  /** Silenced for good (`silence`). */
+  silenced: boolean;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let delayMs = 0;
   let holed = false;
   const pairs = new Set<Pair>();
-  const held = () => holed;
 
   const resetPair = (pair: Pair) => {
     for (const lane of pair.lanes) lane.clear();
@@ -90,9 +96,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   // Half-open on both sides: a FIN ends one direction only, and is forwarded through its lane.
   const server = createServer({ allowHalfOpen: true }, (client) => {
     const upstream = tcpConnect({ port: target.port, host: target.host, allowHalfOpen: true });
+    const held = () => holed || pair.silenced;
     const pair: Pair = {
       sockets: [client, upstream],
       lanes: [new Lane(upstream, held), new Lane(client, held)],
+      silenced: false,
     };
     pairs.add(pair);
     if (holed) for (const socket of pair.sockets) socket.pause();
@@ -129,8 +137,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     heal() {
       holed = false;
       for (const pair of pairs) {
+        if (pair.silenced) continue;
         for (const socket of pair.sockets) socket.resume();
         for (const lane of pair.lanes) lane.pump();
+      }
+    },
+    silence() {
+      for (const pair of pairs) {
+        pair.silenced = true;
+        for (const socket of pair.sockets) socket.pause();
       }
     },
     connections: () => pairs.size,
