@@ -97,3 +97,22 @@ describe('refused starts cost bounded memory', () => {
     expect(ids.slice(50).every((id) => id === undefined)).toBe(true);
   });
 });
+
+describe('a start the guard refuses holds nothing', () => {
+  it('no slot of a limit and no claim on its destination: the next start to it is created', async () => {
+    const limits = { destination: [{ limit: 1, windowSeconds: 600 }] };
+    const { deps: open } = deps({ settings: parseSettings({ limits }) });
+    // The same stores and keys, under a spend cap no send fits under.
+    const settings = parseSettings({ limits, clients: { acme: { dailySpendCap: 0 } } });
+    const capped: StartDeps = { ...open, config: { ...open.config, settings } };
+    const to = '+819012388001';
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await startVerification(capped, 'acme', { to, purpose: 'sign_in' });
+      expect(refused).toMatchObject({ ok: false, reason: 'rate_limited', scope: 'spend' });
+    }
+    // Had a refused start been admitted, this would meet its claim (being created) or the
+    // destination's one slot (rate limited).
+    const started = await startVerification(open, 'acme', { to, purpose: 'sign_in' });
+    expect(started).toMatchObject({ ok: true, created: true });
+  });
+});
