@@ -22,7 +22,7 @@ import { sendWatchKey } from '../send-watch/send-watch.ts';
 export interface Durability {
   /** Replicas each write must reach before it counts; 0: off, every method returns at once. */
   readonly replicas: number;
-  /** After a start (or a resume) of `verificationId`: its record, its claim, the watch and the job. */
+  /** After a start of `verificationId`: its record, its claim, the watch and the job. */
   started(start: StartedKeys): Promise<void>;
   /** After an API resend: its send on the record, the watch and the job. */
   resent(job: ResentJob): Promise<void>;
