@@ -92,8 +92,7 @@ export function nextRouteStates(input: RouteInput): {
   const stateOf = (p: ProviderName) => input.states[p] ?? HEALTHY;
   const windowOf = (p: ProviderName) => input.windows[p] ?? NO_OUTCOMES;
   const verdictOf = (p: ProviderName) => healthVerdict(windowOf(p), rules);
-  const recoveredOf = (p: ProviderName) =>
-    verdictOf(p) === 'healthy' && (deliveredLowerBound(windowOf(p)) ?? 0) >= rules.demoteBelow;
+  const beyondChance = (p: ProviderName) => (deliveredLowerBound(windowOf(p)) ?? 0) >= rules.demoteBelow;
   const canTakeOver = (p: ProviderName) =>
     stateOf(p).state !== 'demoted' && (verdictOf(p) === 'healthy' || verdictOf(p) === 'unknown');
 
@@ -104,7 +103,7 @@ export function nextRouteStates(input: RouteInput): {
     const after = step(
       before,
       verdictOf(provider),
-      () => recoveredOf(provider),
+      () => beyondChance(provider),
       () => providers.some((other) => other !== provider && canTakeOver(other)),
     );
     states[provider] = after;
@@ -124,14 +123,14 @@ export function nextRouteStates(input: RouteInput): {
   function step(
     state: RouteState,
     verdict: ReturnType<typeof verdictOf>,
-    recovered: () => boolean,
+    clearOfDemotion: () => boolean,
     others: () => boolean,
   ): RouteState {
     switch (state.state) {
       case 'healthy':
         return verdict === 'failing' && others() ? { state: 'demoted', since: now } : state;
       case 'demoted':
-        return recovered() ? { state: 'recovering', since: now } : state;
+        return verdict === 'healthy' && clearOfDemotion() ? { state: 'recovering', since: now } : state;
       case 'recovering':
         if (verdict === 'failing' || verdict === 'fair') return { state: 'demoted', since: now };
         return verdict === 'healthy' && now - state.since >= rules.cooldownSeconds * 1000 ? HEALTHY : state;

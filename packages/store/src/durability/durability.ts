@@ -25,7 +25,7 @@ export interface Durability {
   /** After a start of `verificationId`: its record, its claim, the watch and the job. */
   started(start: StartedKeys): Promise<void>;
   /** After an API resend: its send on the record, the watch and the job. */
-  resent(job: ResentJob): Promise<void>;
+  resent(job: QueuedSend): Promise<void>;
   /** After a worker recorded the send of `verificationId` as accepted by the provider. */
   accepted(verificationId: string): Promise<void>;
 }
@@ -40,8 +40,8 @@ export interface StartedKeys {
   readonly channel: ChannelName;
 }
 
-/** The job a resend queued. */
-export interface ResentJob {
+/** A send and the channel whose queue took its job. */
+export interface QueuedSend {
   readonly verificationId: string;
   readonly step: number;
   readonly send: number;
@@ -76,24 +76,21 @@ export function createDurability(options: DurabilityOptions): Durability {
       );
     }
   };
+  /** A queued send's keys: its record, the send watch and its job's queue shard. */
+  const queued = ({ channel, ...job }: QueuedSend) => [
+    verificationKeys(prefix, job.verificationId).record,
+    sendWatchKey(prefix),
+    queues.queueOf(channel, job).toKey('wait'),
+  ];
   return {
     replicas,
     started: (start) =>
       reached([
-        verificationKeys(prefix, start.verificationId).record,
+        // The first job: every send of a verification goes to the same queue shard.
+        ...queued({ verificationId: start.verificationId, step: 0, send: 1, channel: start.channel }),
         pendingKey(prefix, start.client, start.lookup, start.purpose),
-        sendWatchKey(prefix),
-        // The first job's queue shard: every send of a verification goes to the same one.
-        queues
-          .queueOf(start.channel, { verificationId: start.verificationId, step: 0, send: 1 })
-          .toKey('wait'),
       ]),
-    resent: ({ channel, ...job }) =>
-      reached([
-        verificationKeys(prefix, job.verificationId).record,
-        sendWatchKey(prefix),
-        queues.queueOf(channel, job).toKey('wait'),
-      ]),
+    resent: (job) => reached(queued(job)),
     // The sends document shares the record's slot; the watch's entry is a reconciler's hint.
     accepted: (verificationId) => reached([verificationKeys(prefix, verificationId).record]),
   };
