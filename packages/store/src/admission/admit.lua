@@ -40,12 +40,14 @@ local now = tonumber(ARGV[1])
 
 --- @include "../lua-includes/slidingCounter"
 
-local pending = redis.call('GET', pendingKey)
+-- One read of the pending index and every counter.
+local stored = redis.call('MGET', unpack(KEYS))
+local pending = stored[1]
 if pending and pending ~= ignoreId then
   return { 'resume', pending }
 end
 
-local list = counterRules(2, #KEYS, 4, now)
+local list = counterRules(2, #KEYS, 4, now, stored)
 local rule, wait = fullRule(list, now)
 if rule then
   return { 'limited', rule, wait }

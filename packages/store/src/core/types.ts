@@ -230,7 +230,10 @@ export type AdvanceOutcome =
 export type ReceiptOutcome =
   | {
       readonly result: 'recorded';
-      /** The send is the verification's latest and the verification is still pending: act on it (fail over). */
+      /**
+       * An undelivered receipt for the verification's latest send while it is still pending: act on it
+       * (fail over). Always false for a delivered one, which has nothing to act on.
+       */
       readonly current: boolean;
       /** The send after the receipt. */
       readonly send: SendRecord;

@@ -23,6 +23,7 @@
     eventType          one of the store's EVENT_TYPES
     extra              optional table of more fields (step, channel, provider, to, detail); others are
                        dropped
+    absent             optional: true when the caller knows the timeline does not exist yet
 ]]
 local EVENT_FIELDS = { 'type', 'at', 'step', 'channel', 'to', 'provider', 'detail' }
 
@@ -39,8 +40,12 @@ end
 -- Appends `events` ({ eventType, extra } each, all at `now`) in one read and one write of the
 -- timeline: a script that records two events at once (a check's 'check_valid' and 'approved')
 -- rewrites it once, not twice.
-local function pushEvents(timelineKey, timelineRetention, now, events)
-  local timeline = redis.call('GET', timelineKey)
+-- `absent`: the caller knows there is no timeline yet (create.lua checked), so it is not read.
+local function pushEvents(timelineKey, timelineRetention, now, events, absent)
+  local timeline = false
+  if not absent then
+    timeline = redis.call('GET', timelineKey)
+  end
   local rows = timeline and cjson.decode('[' .. timeline .. ']') or {}
   local encoded = {}
   for _, pushed in ipairs(events) do
@@ -68,6 +73,6 @@ local function pushEvents(timelineKey, timelineRetention, now, events)
   end
 end
 
-local function pushEvent(timelineKey, timelineRetention, now, eventType, extra)
-  pushEvents(timelineKey, timelineRetention, now, { { eventType, extra } })
+local function pushEvent(timelineKey, timelineRetention, now, eventType, extra, absent)
+  pushEvents(timelineKey, timelineRetention, now, { { eventType, extra } }, absent)
 end

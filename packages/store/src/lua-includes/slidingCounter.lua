@@ -16,19 +16,20 @@
   older than the previous bucket counts for nothing. Each write sets the key to expire when its
   current bucket stops counting (the end of the bucket after it).
 
-  counterRules(first, last, argBase, now) -> a table of rule states for KEYS[first..last], rule n having its
-  limit and windowMs at ARGV[argBase + 2n - 1] and ARGV[argBase + 2n]. Rules of the same key (same
-  scope, key and window) share one state, so a start counts once in it.
+  counterRules(first, last, argBase, now, stored) -> a table of rule states for KEYS[first..last], rule n
+  having its limit and windowMs at ARGV[argBase + 2n - 1] and ARGV[argBase + 2n]. Rules of the same key
+  (same scope, key and window) share one state, so a start counts once in it. The counters are read
+  with one MGET, or taken from `stored` (stored[k] the value of KEYS[k], false when absent: an MGET
+  of KEYS the caller already made).
   fullRule(states) -> number (1-based) of the first rule one more start would take over its limit, and
   the ms until one more fits (>= 1); nil when every rule has room.
   countIn(states, now): counts one more in each distinct key's current bucket.
   refundIn(states, startedAt, now): takes back one counted at startedAt from the bucket it was counted
   in, while that bucket still counts (current or previous); a key that is gone is left alone.
 ]]
-local function parseCounter(key, now, windowMs)
+local function parseCounter(key, stored, now, windowMs)
   local bucket = math.floor(now / windowMs)
   local state = { key = key, windowMs = windowMs, bucket = bucket, current = 0, previous = 0 }
-  local stored = redis.call('GET', key)
   if not stored then
     return state
   end
@@ -45,14 +46,21 @@ local function parseCounter(key, now, windowMs)
   return state
 end
 
-local function counterRules(first, last, argBase, now)
+local function counterRules(first, last, argBase, now, stored)
+  if not stored and first <= last then
+    local values = redis.call('MGET', unpack(KEYS, first, last))
+    stored = {}
+    for k = first, last do
+      stored[k] = values[k - first + 1]
+    end
+  end
   local byKey, list = {}, {}
   for k = first, last do
     local n = k - first + 1
     local limit, windowMs = tonumber(ARGV[argBase + 2 * n - 1]), tonumber(ARGV[argBase + 2 * n])
     local state = byKey[KEYS[k]]
     if not state then
-      state = parseCounter(KEYS[k], now, windowMs)
+      state = parseCounter(KEYS[k], stored[k], now, windowMs)
       byKey[KEYS[k]] = state
     end
     list[n] = { state = state, limit = limit }

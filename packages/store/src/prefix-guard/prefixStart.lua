@@ -48,11 +48,12 @@ local client = ARGV[7]
 
 --- @include "../lua-includes/prefixWindow"
 
-local suspendedUntil = tonumber(redis.call('GET', blockKey) or '')
+local blocks = redis.call('MGET', blockKey, clientBlockKey)
+local suspendedUntil = tonumber(blocks[1] or '')
 if suspendedUntil and suspendedUntil > now then
   return { 1, suspendedUntil, 0, 'all' }
 end
-local blockedUntil = tonumber(redis.call('GET', clientBlockKey) or '')
+local blockedUntil = tonumber(blocks[2] or '')
 if blockedUntil and blockedUntil > now then
   return { 1, blockedUntil, 0, 'client' }
 end

@@ -36,10 +36,9 @@ local sendField, provider, providerMessageId, eventJson, timelineRetention =
 --- @include "../lua-includes/pushEvent"
 --- @include "../lua-includes/sends"
 
-if redis.call('EXISTS', recordKey) == 0 then
-  return 'gone'
-end
 redis.call('HDEL', recordKey, 'never-a-field')
+-- The sends document lives exactly as long as the record (create.lua and finalize give both the same
+-- TTL), so it alone says whether the verification is still there.
 local doc = loadSends(sendsKey)
 local send = doc and getSend(doc, tonumber(sendField))
 if not send then

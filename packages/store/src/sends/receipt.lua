@@ -3,8 +3,10 @@
   undelivered, with the receipt time, and an event of the same name (step, channel, provider and the
   caller's detail, which gains `send`). When a provider message id is given it must be the send's.
 
-  `current` tells the caller whether to act on the receipt (an undelivered one means fail over): the
-  send is the verification's latest and the verification is still pending and unexpired.
+  `current` tells the caller whether to act on an undelivered receipt (fail over): the send is the
+  verification's latest and the verification is still pending and unexpired. A delivered receipt
+  has nothing to act on, so the record is not read for it and `current` is 0. The sends document
+  lives exactly as long as the record (same TTL), so it alone says whether the verification exists.
 
   Replay protection for the signed webhook request that carried the receipt, in the same step: its
   claim (a hash of the provider's nonce) is kept in the sends document, so it lives exactly as long as
@@ -29,7 +31,7 @@
     ARGV[7] the request's claim, or '' for none
 
   Output:
-    { 'recorded', current (0|1), the send after, as its JSON array (lua-includes/sends) }
+    { 'recorded', current (0|1; 0 for 'delivered'), the send after, as its JSON array (lua-includes/sends) }
     { 'unknown' }    no such verification or send (the claim is taken when the verification exists)
     { 'mismatch' }   the message id is not the send's; only the claim is written
     { 'duplicate' }  the send already has an outcome; only the claim is written
@@ -44,10 +46,6 @@ local sendField, outcome, now, messageId, detailJson, timelineRetention, claim =
 --- @include "../lua-includes/pushEvent"
 --- @include "../lua-includes/sends"
 
-local fields = redis.call('HMGET', recordKey, 'status', 'sends', 'expiresAt')
-if not fields[1] then
-  return { 'unknown' }
-end
 local doc = loadSends(sendsKey)
 if not doc then
   return { 'unknown' }
@@ -100,5 +98,9 @@ detail.send = send.send
 pushEvent(timelineKey, timelineRetention, now, outcome,
   { step = send.step, channel = send.channel, provider = send.provider, detail = detail })
 
-local current = send.send == tonumber(fields[2]) and fields[1] == 'pending' and now < (tonumber(fields[3]) or 0)
+local current = false
+if outcome ~= 'delivered' then
+  local fields = redis.call('HMGET', recordKey, 'status', 'sends', 'expiresAt')
+  current = send.send == tonumber(fields[2]) and fields[1] == 'pending' and now < (tonumber(fields[3]) or 0)
+end
 return { 'recorded', current and 1 or 0, cjson.encode(doc.sends[send.send]) }

@@ -203,7 +203,7 @@ describe('recordReceipt', () => {
     });
     expect(outcome).toEqual({
       result: 'recorded',
-      current: true,
+      current: false,
       send: {
         send: 1,
         step: 0,
@@ -282,7 +282,9 @@ describe('recordReceipt', () => {
 
     const approved = await acceptedVerification();
     await store.check(approved.id, typed(RIGHT), T0 + 20);
-    expect(await store.recordReceipt(approved.id, 1, { status: 'delivered', nowMs: T0 + 30 })).toMatchObject({
+    expect(
+      await store.recordReceipt(approved.id, 1, { status: 'undelivered', nowMs: T0 + 30 }),
+    ).toMatchObject({
       result: 'recorded',
       current: false,
     });

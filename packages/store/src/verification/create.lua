@@ -42,6 +42,6 @@ if ARGV[6] ~= '' then
 end
 putSend(doc, { send = 1, step = 0, channel = channel, status = 'queued', queuedAt = now })
 saveSends(sendsKey, doc, ARGV[2])
--- The timeline is new, so pushEvent gives it the timeline TTL.
-pushEvent(timelineKey, ARGV[3], now, 'created', { step = 0, channel = channel, to = ARGV[5] })
+-- The timeline is new (EXISTS said so): pushEvent need not read it, and gives it the timeline TTL.
+pushEvent(timelineKey, ARGV[3], now, 'created', { step = 0, channel = channel, to = ARGV[5] }, true)
 return 1
