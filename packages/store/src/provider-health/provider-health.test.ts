@@ -63,6 +63,43 @@ describe('provider health', () => {
     expect(ttl).toBeLessThanOrEqual(TTL);
   });
 
+  it('counts outcomes recorded while a write is on its way in one write after it, each counted once', async () => {
+    const { health: h, prefix } = health();
+    const key = providerHealthKey(prefix, 'twilio:sms');
+    const monitor = await redis.monitor();
+    const writes: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'hincrby' && args[1] === key) writes.push(args);
+    });
+    const first = h.record('twilio:sms', 'delivered', T0, 100);
+    await new Promise((resolve) => setImmediate(resolve)); // its write is on its way
+    // 30 more, over two buckets: one write carries them all.
+    const rest = Array.from({ length: 30 }, (_, i) =>
+      h.record('twilio:sms', i % 3 === 0 ? 'failed' : 'delivered', T0 + 1 + i * 500, 10),
+    );
+    await Promise.all([first, ...rest]);
+    // Another API is counted on its own.
+    await h.record('vonage:sms', 'no_receipt', T0);
+    await monitor.disconnect();
+    expect((await h.read(['twilio:sms']))['twilio:sms'].buckets).toEqual([
+      { start: T0, delivered: 14, failed: 7, noReceipt: 0, latencyMs: 100 + 13 * 10 },
+      { start: T0 + BUCKET, delivered: 7, failed: 3, noReceipt: 0, latencyMs: 70 },
+    ]);
+    // The first write's two fields (d and l), then one HINCRBY per field of the second (d, l and f
+    // of two buckets): one call per field however many outcomes it counts.
+    expect(writes).toHaveLength(2 + 6);
+    expect((await h.read(['vonage:sms']))['vonage:sms'].buckets).toMatchObject([{ noReceipt: 1 }]);
+  });
+
+  it('a write that fails fails the outcomes it carried, and the next ones are written', async () => {
+    const { health: h } = health();
+    await expect(h.record('twilio:sms', 'delivered', T0, Number.NaN)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await h.record('twilio:sms', 'delivered', T0);
+    expect((await h.read(['twilio:sms']))['twilio:sms'].buckets).toMatchObject([{ delivered: 1 }]);
+  });
+
   it('stores the routing state by compare-and-set on its version', async () => {
     const { health: h } = health();
     await h.record('twilio:sms', 'no_receipt', T0);

@@ -19,7 +19,10 @@ const SCRIPTS = loadScripts(import.meta.url, ['healthRecord', 'healthRoute']);
 export interface ProviderHealth {
   /**
    * Counts one outcome of a send to `api` at `nowMs`: `delivered` (with how long after acceptance,
-   * ms, when known), `failed` (a negative receipt) or `no_receipt` (its timeout passed).
+   * ms, when known), `failed` (a negative receipt) or `no_receipt` (its timeout passed). Resolves
+   * once it is counted. Outcomes of one API recorded while its previous write is on its way go
+   * together in the next one (a group commit): under load a count costs a fraction of a command, and
+   * at low load none waits for another.
    */
   record(api: CircuitName, outcome: HealthOutcome, nowMs: number, latencyMs?: number): Promise<void>;
   /** Each API's buckets (oldest first) and routing state; one command per API, sent together. */
@@ -55,6 +58,14 @@ export interface ProviderHealthOptions {
   readonly keepMs: number;
   /** The hash expires after this long (ms) without an outcome or a move, routing state and all. */
   readonly ttlMs: number;
+}
+
+/** Outcomes of one API gathered for one write: field → increment (`healthRecord.lua`). */
+interface Batch {
+  /** The latest outcome's time, epoch ms: buckets older than `keepMs` before it are dropped. */
+  nowMs: number;
+  readonly counts: Map<string, number>;
+  written: Promise<void>;
 }
 
 /** Key of an API's health: `${prefix}:ph:{${provider}:${channel}}`, a hash (same slot as its breaker). */
@@ -110,15 +121,51 @@ export function createProviderHealth(options: ProviderHealthOptions): ProviderHe
   const ttlMs = positiveInteger('ttlMs', options.ttlMs);
   const run = scriptRunner(redis, SCRIPTS);
   const key = (api: CircuitName) => providerHealthKey(prefix, api);
+  /** Per API: the counts gathered for its next write, and that write (it starts once the one before is done). */
+  const next = new Map<CircuitName, Batch>();
+  /** Per API: its latest write, the one a new batch waits for. */
+  const last = new Map<CircuitName, Promise<void>>();
+
+  async function write(api: CircuitName, batch: Batch): Promise<void> {
+    const args = [batch.nowMs, keepMs, ttlMs, ...[...batch.counts].flat()];
+    const reply = await run('healthRecord', [key(api)], args);
+    if (typeof reply !== 'number') throw malformed('healthRecord');
+  }
+
+  function batchFor(api: CircuitName): Batch {
+    const waiting = next.get(api);
+    if (waiting) return waiting;
+    const batch: Batch = { nowMs: 0, counts: new Map(), written: Promise.resolve() };
+    const before = last.get(api) ?? Promise.resolve();
+    // Whatever became of the write before, this batch is written once it is over.
+    batch.written = before
+      .catch(() => undefined)
+      .then(() => {
+        next.delete(api);
+        return write(api, batch);
+      })
+      .finally(() => {
+        if (last.get(api) === batch.written) last.delete(api);
+      });
+    next.set(api, batch);
+    last.set(api, batch.written);
+    return batch;
+  }
 
   return {
     async record(api, outcome, nowMs, latencyMs = 0) {
       const latency = Math.max(0, Math.round(latencyMs));
       if (!Number.isSafeInteger(latency))
         throw new StoreError('invalid_argument', 'latencyMs must be finite');
-      const args = [timestamp(nowMs), bucketMs, OUTCOME_FIELD[outcome], latency, keepMs, ttlMs];
-      const reply = await run('healthRecord', [key(api)], args);
-      if (typeof reply !== 'number') throw malformed('healthRecord');
+      const at = timestamp(nowMs);
+      const start = at - (at % bucketMs);
+      const batch = batchFor(api);
+      batch.nowMs = Math.max(batch.nowMs, at);
+      const count = (field: string, by: number) =>
+        batch.counts.set(field, (batch.counts.get(field) ?? 0) + by);
+      count(`${OUTCOME_FIELD[outcome]}:${start}`, 1);
+      if (outcome === 'delivered' && latency > 0) count(`l:${start}`, latency);
+      return batch.written;
     },
 
     async read<A extends CircuitName>(apis: readonly A[]) {
