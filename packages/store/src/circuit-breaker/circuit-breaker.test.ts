@@ -1,7 +1,7 @@
 import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T0 } from '../core/test-support.ts';
+import { T0, watchKey } from '../core/test-support.ts';
 import {
   type CircuitBreaker,
   type CircuitBreakerConfig,
@@ -104,6 +104,29 @@ describe('circuit breaker', () => {
       state: 'closed',
       changed: false,
     });
+  });
+
+  it('records outcomes that come while a record is on its way in one write, each as if alone', async () => {
+    const outcomes = ['failure', 'failure', 'success', 'failure', 'failure', 'failure', 'success'] as const;
+    const { cb: alone, prefix: alonePrefix } = breaker();
+    const expected = [];
+    for (const [i, outcome] of outcomes.entries())
+      expected.push(await alone.record('twilio:sms', outcome, T0 + i));
+
+    const { cb, prefix } = breaker();
+    const watch = await watchKey(redis, circuitBreakerKey(prefix, 'twilio:sms'));
+    const first = cb.record('twilio:sms', outcomes[0], T0);
+    await new Promise((resolve) => setImmediate(resolve)); // its write is on its way
+    const rest = outcomes.slice(1).map((outcome, i) => cb.record('twilio:sms', outcome, T0 + 1 + i));
+    const together = await Promise.all([first, ...rest]);
+    const reads = (await watch.stop()).filter(([name]) => name === 'hmget');
+    expect(together).toEqual(expected);
+    expect(together.map((r) => r.state)).toEqual([...Array(5).fill('closed'), 'open', 'open']);
+    expect(reads).toHaveLength(2);
+    // And it stores what recording them one by one stores.
+    expect(await redis.hgetall(circuitBreakerKey(prefix, 'twilio:sms'))).toEqual(
+      await redis.hgetall(circuitBreakerKey(alonePrefix, 'twilio:sms')),
+    );
   });
 
   it('refuses calls for the whole cooldown, then gives exactly one caller the probe', async () => {

@@ -9,6 +9,7 @@ export type CircuitName = `${ProviderName}:${ChannelName}`;
 import { positiveInteger, timestamp } from '../core/args.ts';
 import type { RedisConnection } from '../core/connection.ts';
 import { StoreError } from '../core/errors.ts';
+import { groupCommit } from '../core/group-commit.ts';
 import { DEFAULT_PREFIX } from '../core/keys.ts';
 import { loadScripts, scriptRunner } from '../core/scripts.ts';
 
@@ -36,7 +37,9 @@ export interface CircuitBreaker {
    * The outcome of a call. success: closed stays closed (consecutive failures = 0); half_open → closed
    * (window reset). failure: counted; closed → open at `failureThreshold` consecutive failures or when
    * the window holds ≥ `minRequests` calls of which ≥ `errorRatio` failed; half_open → open again.
-   * Returns the state after and whether this call changed it.
+   * Returns the state after and whether this call changed it. Outcomes recorded while the previous
+   * record of the same breaker is on its way go together in the next write, in order (a group
+   * commit), each answered as if recorded alone.
    */
   record(
     provider: CircuitName,
@@ -48,6 +51,13 @@ export interface CircuitBreaker {
    * An open circuit whose cooldown passed still reads 'open' until someone probes.
    */
   states<P extends CircuitName>(providers: readonly P[]): Promise<Record<P, CircuitState>>;
+}
+
+/** One outcome for `circuitRecord.lua`. */
+interface Outcome {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly outcome: 'success' | 'failure';
 }
 
 /** States of a circuit. Stored in Redis: never rename one. */
@@ -145,6 +155,19 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     else closedUntil.delete(provider);
   };
 
+  const recorded = groupCommit(async (provider: CircuitName, outcomes: readonly Outcome[]) => {
+    const { failureThreshold, errorRatio, minRequests, windowMs } = config;
+    const args: (number | string)[] = [failureThreshold, errorRatio, minRequests, windowMs, ttlMs];
+    for (const { at, outcome } of outcomes) args.push(at, outcome);
+    const reply = await run('circuitRecord', key(provider), args);
+    if (!Array.isArray(reply) || reply.length !== outcomes.length * 2) throw malformed('circuitRecord');
+    return outcomes.map((_, i) => {
+      const [state, changed]: unknown[] = reply.slice(2 * i, 2 * i + 2);
+      if (!isCircuitState(state) || (changed !== 0 && changed !== 1)) throw malformed('circuitRecord');
+      return { state, changed: changed === 1 };
+    });
+  });
+
   return {
     async allow(provider, nowMs) {
       if (nowMs < (closedUntil.get(provider) ?? 0)) {
@@ -167,14 +190,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     },
 
     async record(provider, outcome, nowMs) {
-      const { failureThreshold, errorRatio, minRequests, windowMs } = config;
-      const args = [timestamp(nowMs), outcome, failureThreshold, errorRatio, minRequests, windowMs, ttlMs];
-      const reply = await run('circuitRecord', key(provider), args);
-      if (!Array.isArray(reply) || reply.length !== 2) throw malformed('circuitRecord');
-      const [state, changed]: unknown[] = reply;
-      if (!isCircuitState(state) || (changed !== 0 && changed !== 1)) throw malformed('circuitRecord');
-      heard(provider, state, nowMs);
-      return { state, changed: changed === 1 };
+      const result = await recorded(provider, { at: timestamp(nowMs), outcome });
+      heard(provider, result.state, nowMs);
+      return result;
     },
 
     async states<P extends CircuitName>(providers: readonly P[]) {

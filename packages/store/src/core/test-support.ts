@@ -1,4 +1,5 @@
 import { testRedis, uniquePrefix } from '@sendcode/testing';
+import type { Redis } from 'ioredis';
 import {
   type CodeToCheck,
   createVerificationStore,
@@ -76,4 +77,32 @@ export function slotPart(key: string): string {
 /** Waits `ms` milliseconds (for TTL-driven behaviour only; logical time is passed as `nowMs`). */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Watches the commands Redis runs on `key` (a MONITOR of `redis`'s server). `stop()` waits until the
+ * feed has shown everything run before it (an ECHO of its own goes last), then answers each command
+ * seen, as its arguments, the name first in lower case.
+ */
+export async function watchKey(redis: Redis, key: string): Promise<{ stop(): Promise<string[][]> }> {
+  const monitor = await redis.monitor();
+  const seen: string[][] = [];
+  const marker = `watch-done-${Math.random().toString(36).slice(2)}`;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    const [name = '', ...rest] = args;
+    if (name.toLowerCase() === 'echo' && rest[0] === marker) done();
+    else if (rest[0] === key) seen.push([name.toLowerCase(), ...rest]);
+  });
+  return {
+    async stop() {
+      await redis.echo(marker);
+      await finished;
+      await monitor.disconnect();
+      return seen;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { testRedis, uniquePrefix } from '@sendcode/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T0 } from '../core/test-support.ts';
+import { T0, watchKey } from '../core/test-support.ts';
 import { createProviderHealth, type ProviderHealth, providerHealthKey } from './provider-health.ts';
 
 const BUCKET = 10_000;
@@ -66,11 +66,7 @@ describe('provider health', () => {
   it('counts outcomes recorded while a write is on its way in one write after it, each counted once', async () => {
     const { health: h, prefix } = health();
     const key = providerHealthKey(prefix, 'twilio:sms');
-    const monitor = await redis.monitor();
-    const writes: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'hincrby' && args[1] === key) writes.push(args);
-    });
+    const watch = await watchKey(redis, key);
     const first = h.record('twilio:sms', 'delivered', T0, 100);
     await new Promise((resolve) => setImmediate(resolve)); // its write is on its way
     // 30 more, over two buckets: one write carries them all.
@@ -80,7 +76,7 @@ describe('provider health', () => {
     await Promise.all([first, ...rest]);
     // Another API is counted on its own.
     await h.record('vonage:sms', 'no_receipt', T0);
-    await monitor.disconnect();
+    const writes = (await watch.stop()).filter(([name]) => name === 'hincrby');
     expect((await h.read(['twilio:sms']))['twilio:sms'].buckets).toEqual([
       { start: T0, delivered: 14, failed: 7, noReceipt: 0, latencyMs: 100 + 13 * 10 },
       { start: T0 + BUCKET, delivered: 7, failed: 3, noReceipt: 0, latencyMs: 70 },

@@ -3,6 +3,7 @@ import type { CircuitName } from '../circuit-breaker/circuit-breaker.ts';
 import { positiveInteger, timestamp } from '../core/args.ts';
 import type { RedisConnection } from '../core/connection.ts';
 import { malformed, StoreError } from '../core/errors.ts';
+import { groupCommit } from '../core/group-commit.ts';
 import { DEFAULT_PREFIX } from '../core/keys.ts';
 import { loadScripts, scriptRunner } from '../core/scripts.ts';
 
@@ -60,12 +61,14 @@ export interface ProviderHealthOptions {
   readonly ttlMs: number;
 }
 
-/** Outcomes of one API gathered for one write: field → increment (`healthRecord.lua`). */
-interface Batch {
-  /** The latest outcome's time, epoch ms: buckets older than `keepMs` before it are dropped. */
-  nowMs: number;
-  readonly counts: Map<string, number>;
-  written: Promise<void>;
+/** One outcome as `healthRecord.lua` counts it: its bucket's field, and a delivery's latency. */
+interface Counted {
+  readonly field: string;
+  readonly latencyField: string;
+  /** ms; 0 when not a delivery or unknown. */
+  readonly latency: number;
+  /** Epoch ms. */
+  readonly at: number;
 }
 
 /** Key of an API's health: `${prefix}:ph:{${provider}:${channel}}`, a hash (same slot as its breaker). */
@@ -121,36 +124,20 @@ export function createProviderHealth(options: ProviderHealthOptions): ProviderHe
   const ttlMs = positiveInteger('ttlMs', options.ttlMs);
   const run = scriptRunner(redis, SCRIPTS);
   const key = (api: CircuitName) => providerHealthKey(prefix, api);
-  /** Per API: the counts gathered for its next write, and that write (it starts once the one before is done). */
-  const next = new Map<CircuitName, Batch>();
-  /** Per API: its latest write, the one a new batch waits for. */
-  const last = new Map<CircuitName, Promise<void>>();
-
-  async function write(api: CircuitName, batch: Batch): Promise<void> {
-    const args = [batch.nowMs, keepMs, ttlMs, ...[...batch.counts].flat()];
-    const reply = await run('healthRecord', [key(api)], args);
+  const count = groupCommit(async (api: CircuitName, outcomes: readonly Counted[]) => {
+    const counts = new Map<string, number>();
+    const add = (field: string, by: number) => counts.set(field, (counts.get(field) ?? 0) + by);
+    let nowMs = 0;
+    for (const { field, latencyField, latency, at } of outcomes) {
+      add(field, 1);
+      if (latency > 0) add(latencyField, latency);
+      nowMs = Math.max(nowMs, at);
+    }
+    // Buckets older than keepMs before the latest outcome are dropped.
+    const reply = await run('healthRecord', [key(api)], [nowMs, keepMs, ttlMs, ...[...counts].flat()]);
     if (typeof reply !== 'number') throw malformed('healthRecord');
-  }
-
-  function batchFor(api: CircuitName): Batch {
-    const waiting = next.get(api);
-    if (waiting) return waiting;
-    const batch: Batch = { nowMs: 0, counts: new Map(), written: Promise.resolve() };
-    const before = last.get(api) ?? Promise.resolve();
-    // Whatever became of the write before, this batch is written once it is over.
-    batch.written = before
-      .catch(() => undefined)
-      .then(() => {
-        next.delete(api);
-        return write(api, batch);
-      })
-      .finally(() => {
-        if (last.get(api) === batch.written) last.delete(api);
-      });
-    next.set(api, batch);
-    last.set(api, batch.written);
-    return batch;
-  }
+    return [];
+  });
 
   return {
     async record(api, outcome, nowMs, latencyMs = 0) {
@@ -159,13 +146,12 @@ export function createProviderHealth(options: ProviderHealthOptions): ProviderHe
         throw new StoreError('invalid_argument', 'latencyMs must be finite');
       const at = timestamp(nowMs);
       const start = at - (at % bucketMs);
-      const batch = batchFor(api);
-      batch.nowMs = Math.max(batch.nowMs, at);
-      const count = (field: string, by: number) =>
-        batch.counts.set(field, (batch.counts.get(field) ?? 0) + by);
-      count(`${OUTCOME_FIELD[outcome]}:${start}`, 1);
-      if (outcome === 'delivered' && latency > 0) count(`l:${start}`, latency);
-      return batch.written;
+      await count(api, {
+        field: `${OUTCOME_FIELD[outcome]}:${start}`,
+        latencyField: `l:${start}`,
+        latency: outcome === 'delivered' ? latency : 0,
+        at,
+      });
     },
 
     async read<A extends CircuitName>(apis: readonly A[]) {
