@@ -18,6 +18,19 @@ async function gatewayOn(redisUrl: string, env: Record<string, string> = {}) {
   return { key, gateway: await startGateway(config, createLogger('test', 'silent')) };
 }
 
+it('a gateway stopped while Redis is down closes at once, without an error', async () => {
+  const redis = await startRedisServer();
+  const { gateway } = await gatewayOn(redis.url);
+  try {
+    await redis.kill();
+    const started = Date.now();
+    await expect(gateway.close()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  } finally {
+    await redis.stop();
+  }
+});
+
 it('while Redis is down: /readyz and the API answer 503 unavailable at once; both recover when it is back', async () => {
   const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec']);
   const { key, gateway } = await gatewayOn(redis.url);

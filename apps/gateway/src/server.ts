@@ -95,8 +95,11 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
         logger.warn({ requests: inFlight.size }, 'gateway stopping with requests still being handled');
       }
       await closed;
+      // With Redis away, BullMQ's close and QUIT fail (no offline queue) or wait for it: the gateway
+      // has nothing left to write, so it drops the connection and is done, as the workers are.
+      if (redis.status !== 'ready') return redis.disconnect();
       await stores.queues.close();
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
