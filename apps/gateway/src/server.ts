@@ -97,7 +97,10 @@ export async function startGateway(config: GatewayEnv, logger: Logger): Promise<
       await closed;
       // With Redis away, BullMQ's close and QUIT fail (no offline queue) or wait for it: the gateway
       // has nothing left to write, so it drops the connection and is done, as the workers are.
-      if (redis.status !== 'ready') return redis.disconnect();
+      if (redis.status !== 'ready') {
+        redis.disconnect();
+        return;
+      }
       await stores.queues.close();
       await redis.quit().catch(() => redis.disconnect());
     },

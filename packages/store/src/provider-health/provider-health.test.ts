@@ -87,7 +87,7 @@ describe('provider health', () => {
     expect((await h.read(['vonage:sms']))['vonage:sms'].buckets).toMatchObject([{ noReceipt: 1 }]);
   });
 
-  it('a write that fails fails the outcomes it carried, and the next ones are written', async () => {
+  it('refuses a latency that is not finite, and counts the next outcome', async () => {
     const { health: h } = health();
     await expect(h.record('twilio:sms', 'delivered', T0, Number.NaN)).rejects.toMatchObject({
       code: 'invalid_argument',

@@ -61,10 +61,12 @@ export interface ProviderHealthOptions {
   readonly ttlMs: number;
 }
 
-/** One outcome as `healthRecord.lua` counts it: its bucket's field, and a delivery's latency. */
+/** One outcome to count: its kind's field letter, its bucket, and a delivery's latency. */
 interface Counted {
-  readonly field: string;
-  readonly latencyField: string;
+  /** `d`, `f` or `n` (`OUTCOME_FIELD`). */
+  readonly kind: string;
+  /** Start of its bucket, epoch ms. */
+  readonly start: number;
   /** ms; 0 when not a delivery or unknown. */
   readonly latency: number;
   /** Epoch ms. */
@@ -128,9 +130,9 @@ export function createProviderHealth(options: ProviderHealthOptions): ProviderHe
     const counts = new Map<string, number>();
     const add = (field: string, by: number) => counts.set(field, (counts.get(field) ?? 0) + by);
     let nowMs = 0;
-    for (const { field, latencyField, latency, at } of outcomes) {
-      add(field, 1);
-      if (latency > 0) add(latencyField, latency);
+    for (const { kind, start, latency, at } of outcomes) {
+      add(`${kind}:${start}`, 1);
+      if (latency > 0) add(`l:${start}`, latency);
       nowMs = Math.max(nowMs, at);
     }
     // Buckets older than keepMs before the latest outcome are dropped.
@@ -145,10 +147,9 @@ export function createProviderHealth(options: ProviderHealthOptions): ProviderHe
       if (!Number.isSafeInteger(latency))
         throw new StoreError('invalid_argument', 'latencyMs must be finite');
       const at = timestamp(nowMs);
-      const start = at - (at % bucketMs);
       await count(api, {
-        field: `${OUTCOME_FIELD[outcome]}:${start}`,
-        latencyField: `l:${start}`,
+        kind: OUTCOME_FIELD[outcome],
+        start: at - (at % bucketMs),
         latency: outcome === 'delivered' ? latency : 0,
         at,
       });
